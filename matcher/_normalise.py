@@ -1,0 +1,113 @@
+"""Text normalisation shared by the index (labels) and the queries (phrases).
+
+Both sides go through the same function, so the rules only need to be
+consistent, not linguistically perfect: "modelling" and "modeling" both become
+"modeling", "databases" and "database" both become "database".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Tokens keep a trailing "+" or "#" so that C++, C# and F# survive.
+_TOKEN = re.compile(r"[a-z0-9]+[+#]*")
+_PARENTHETICAL = re.compile(r"\(([^()]*)\)")
+_DOTNET = re.compile(r"(?<![a-z0-9])\.net\b")
+_VERSION_SUFFIX = re.compile(r"^([a-z][a-z+#]*?)(\d+(?:\.\d+)?)$")
+
+# British and American spellings meet in one form.
+_SPELLING_WORDS = {
+    "defence": "defense",
+    "licence": "license",
+    "offence": "offense",
+    "practise": "practice",
+    "programme": "program",
+    "programmes": "program",
+    "catalogue": "catalog",
+    "dialogue": "dialog",
+    "analogue": "analog",
+    "grey": "gray",
+    "ageing": "aging",
+    "enrolment": "enrollment",
+    "fulfilment": "fulfillment",
+    "judgement": "judgment",
+}
+_SPELLING_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("isations", "izations"),
+    ("isation", "ization"),
+    ("ising", "izing"),
+    ("ised", "ized"),
+    ("iser", "izer"),
+    ("isers", "izers"),
+    ("ises", "izes"),
+    ("yse", "yze"),
+    ("ysed", "yzed"),
+    ("ysing", "yzing"),
+    ("elling", "eling"),
+    ("elled", "eled"),
+    ("eller", "eler"),
+    ("ellers", "elers"),
+)
+
+
+@lru_cache(maxsize=65536)
+def normalise_token(token: str) -> str:
+    """One token in its canonical spelling and singular form."""
+    token = _SPELLING_WORDS.get(token, token)
+    for british, american in _SPELLING_SUFFIXES:
+        if token.endswith(british) and len(token) > len(british) + 2:
+            token = token[: -len(british)] + american
+            break
+    if token.endswith("our") and len(token) >= 6:
+        token = token[:-3] + "or"
+    elif token.endswith("tre") and len(token) >= 5:
+        token = token[:-3] + "ter"
+    return _singular(token)
+
+
+def _singular(token: str) -> str:
+    if len(token) <= 3 or not token.isalpha():
+        return token
+    if token.endswith("ies") and len(token) > 4:
+        return token[:-3] + "y"
+    if token.endswith("s") and not token.endswith(("ss", "us", "is", "ics")):
+        return token[:-1]
+    return token
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, ampersands spelt out, ".NET" kept as a word."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    ascii_text = ascii_text.replace("&", " and ")
+    return _DOTNET.sub(" dotnet", ascii_text)
+
+
+def tokens(text: str) -> tuple[str, ...]:
+    """The normalised tokens of a text, in order."""
+    return tuple(normalise_token(t) for t in _TOKEN.findall(fold(text)))
+
+
+def normalise(text: str) -> str:
+    """The normalised key of a label or a phrase: its tokens joined by single spaces."""
+    return " ".join(tokens(text))
+
+
+def compact(key: str) -> str:
+    """A key with the spaces removed, so that "team work" meets "teamwork"."""
+    return key.replace(" ", "")
+
+
+def split_parenthetical(text: str) -> tuple[str, str]:
+    """("Puppet", "Configuration Management Tool") for "Puppet (Configuration Management Tool)"."""
+    qualifiers = " ".join(m.group(1) for m in _PARENTHETICAL.finditer(text))
+    head = _PARENTHETICAL.sub(" ", text).strip()
+    return head, qualifiers.strip()
+
+
+def strip_version(token: str) -> str:
+    """"css3" -> "css", "html5" -> "html"; other tokens unchanged."""
+    match = _VERSION_SUFFIX.match(token)
+    return match.group(1) if match and len(match.group(1)) >= 2 else token

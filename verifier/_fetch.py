@@ -1,0 +1,239 @@
+"""The one way the verifier reaches documents: an SSRF-safe HTTP fetcher, or an
+offline document map that answers from local files and fetches nothing."""
+from __future__ import annotations
+
+import ipaddress
+import socket
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Protocol
+from urllib.parse import urldefrag, urlsplit
+
+import httpcore
+import httpx
+
+from ._errors import FetchError, InputError
+from ._safejson import parse_json
+
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+DEFAULT_TIMEOUT = 10.0
+MAX_REDIRECTS = 5
+USER_AGENT = "SkillProof-Verifier/1.0"
+ACCEPT_JSON = "application/ld+json, application/json;q=0.9, */*;q=0.1"
+
+
+@dataclass(frozen=True)
+class Response:
+    url: str
+    status: int
+    content_type: str
+    content: bytes
+
+    def json(self) -> Any:
+        return parse_json(self.content, what=f"document at {self.url}")
+
+
+class Fetcher(Protocol):
+    """What the checks need from a fetcher."""
+
+    def get(self, url: str, *, accept: str = ACCEPT_JSON, max_bytes: int | None = None) -> Response: ...
+
+    def get_json(self, url: str) -> Any: ...
+
+
+def _fetch_json(fetcher: Fetcher, url: str) -> Any:
+    response = fetcher.get(url)
+    try:
+        return response.json()
+    except InputError as exc:
+        raise FetchError(url, str(exc), response.status, kind="bad_document") from None
+
+
+def check_scheme(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError(url, "only http and https URLs with a host are fetched", kind="bad_url")
+    return parts.hostname
+
+
+def refused_address(address: str) -> str | None:
+    """Why an address must not be connected to, or None when it is public."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return "an IPv4-mapped IPv6 address"
+        embedded = ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if embedded is not None and not embedded.is_global:
+            return "an IPv6 address embedding a non-public IPv4 address"
+    for label, flag in (("a loopback", ip.is_loopback), ("a link-local", ip.is_link_local),
+                        ("a multicast", ip.is_multicast), ("a private", ip.is_private),
+                        ("a reserved", ip.is_reserved), ("an unspecified", ip.is_unspecified)):
+        if flag:
+            return f"{label} address"
+    if not ip.is_global:
+        return "a non-public address"
+    return None
+
+
+class _AddressRefused(Exception):
+    def __init__(self, host: str, address: str, why: str) -> None:
+        super().__init__(f"{host} resolves to {address}, {why}")
+
+
+class _GuardedBackend(httpcore.SyncBackend):
+    """Resolves the host itself, refuses non-public addresses, and connects to
+    the address it checked, so DNS cannot change between check and connect."""
+
+    def __init__(self, allow_hosts: frozenset[str]) -> None:
+        self._allow_hosts = allow_hosts
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                    local_address: str | None = None, socket_options: Iterable[Any] | None = None):
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except socket.gaierror as exc:
+            raise httpcore.ConnectError(f"cannot resolve {host}: {exc.strerror}") from None
+        if host.lower().strip("[]") not in self._allow_hosts:
+            for info in infos:
+                why = refused_address(info[4][0])
+                if why:
+                    raise _AddressRefused(host, info[4][0], why)
+        family, _, _, _, sockaddr = infos[0]
+        return super().connect_tcp(sockaddr[0], port, timeout=timeout, local_address=local_address,
+                                   socket_options=socket_options)
+
+
+class _GuardedTransport(httpx.HTTPTransport):
+    def __init__(self, allow_hosts: frozenset[str]) -> None:
+        super().__init__(trust_env=False)
+        # httpx has no public hook for the network backend; replace its pool with one using ours.
+        self._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(trust_env=False),
+                                             network_backend=_GuardedBackend(allow_hosts), max_connections=20)
+
+
+class HttpFetcher:
+    """Fetches over http(s) with SSRF protection, redirect, size and time limits."""
+
+    def __init__(self, *, allow_hosts: Iterable[str] = (), timeout: float = DEFAULT_TIMEOUT,
+                 max_bytes: int = DEFAULT_MAX_BYTES, max_redirects: int = MAX_REDIRECTS) -> None:
+        self.allow_hosts = frozenset(h.lower().strip("[]") for h in allow_hosts)
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.max_redirects = max_redirects
+        self._client = httpx.Client(transport=_GuardedTransport(self.allow_hosts), follow_redirects=False,
+                                    timeout=httpx.Timeout(timeout), headers={"User-Agent": USER_AGENT},
+                                    trust_env=False)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def get_json(self, url: str) -> Any:
+        return _fetch_json(self, url)
+
+    def get(self, url: str, *, accept: str = ACCEPT_JSON, max_bytes: int | None = None) -> Response:
+        limit = max_bytes or self.max_bytes
+        deadline = time.monotonic() + self.timeout
+        current = urldefrag(url)[0]
+        for _ in range(self.max_redirects + 1):
+            check_scheme(current)
+            try:
+                with self._client.stream("GET", current, headers={"Accept": accept}) as response:
+                    if response.is_redirect:
+                        location = response.headers.get("location", "")
+                        current = urldefrag(str(response.url.join(location)))[0]
+                        continue
+                    content = self._read_capped(response, current, limit, deadline)
+            except _AddressRefused as exc:
+                raise FetchError(current, f"refused: {exc}", kind="ssrf_refused") from None
+            except httpx.TimeoutException:
+                raise FetchError(current, f"timed out after {self.timeout:g} s", kind="timeout") from None
+            except httpx.HTTPError as exc:
+                raise FetchError(current, f"unreachable ({exc})", kind="unreachable") from None
+            if response.status_code >= 400:
+                raise FetchError(current, f"HTTP status {response.status_code}", response.status_code,
+                                 kind="http_status")
+            return Response(current, response.status_code, response.headers.get("content-type", ""), content)
+        raise FetchError(url, f"more than {self.max_redirects} redirects", kind="too_many_redirects")
+
+    def _read_capped(self, response: httpx.Response, url: str, limit: int, deadline: float) -> bytes:
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise FetchError(url, f"response of {declared} bytes is over the {limit}-byte limit",
+                             response.status_code, kind="too_large")
+        chunks, size = [], 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise FetchError(url, f"response is over the {limit}-byte limit", response.status_code,
+                                 kind="too_large")
+            if time.monotonic() > deadline:
+                raise FetchError(url, f"response took over {self.timeout:g} s", kind="timeout")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    path: Path
+    status: int = 200
+    content_type: str = "application/json"
+
+
+class DocumentMap:
+    """Answers every fetch from local files named in a ``{url: path}`` map and
+    fetches nothing else. An entry may also be ``{"path": ..., "status": 410}``."""
+
+    def __init__(self, entries: Mapping[str, Any], base_dir: Path | str = ".",
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        base = Path(base_dir)
+        self.max_bytes = max_bytes
+        self._entries: dict[str, _Entry] = {}
+        for url, value in entries.items():
+            spec = value if isinstance(value, Mapping) else {"path": value}
+            if not isinstance(spec.get("path"), str):
+                raise InputError(f"document map entry for {url} has no path", "bad_document_map")
+            self._entries[urldefrag(url)[0]] = _Entry(base / spec["path"], int(spec.get("status", 200)),
+                                                      str(spec.get("content_type", "application/json")))
+        self._cache: dict[Path, bytes] = {}
+
+    @classmethod
+    def from_file(cls, path: Path | str, **kwargs: Any) -> "DocumentMap":
+        path = Path(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read document map {path}: {exc.strerror}", "bad_document_map") from None
+        entries = parse_json(raw, what=f"document map {path.name}")
+        if not isinstance(entries, dict):
+            raise InputError(f"document map {path.name} must be a JSON object of url: path", "bad_document_map")
+        return cls(entries, path.parent, **kwargs)
+
+    def __contains__(self, url: str) -> bool:
+        return urldefrag(url)[0] in self._entries
+
+    def get_json(self, url: str) -> Any:
+        return _fetch_json(self, url)
+
+    def get(self, url: str, *, accept: str = ACCEPT_JSON, max_bytes: int | None = None) -> Response:
+        key = urldefrag(url)[0]
+        entry = self._entries.get(key)
+        if entry is None:
+            raise FetchError(key, "not in the offline document map", kind="not_in_map")
+        if entry.status >= 400:
+            raise FetchError(key, f"HTTP status {entry.status} (document map)", entry.status, kind="http_status")
+        content = self._cache.get(entry.path)
+        if content is None:
+            try:
+                content = entry.path.read_bytes()
+            except OSError as exc:
+                raise FetchError(key, f"document map file unreadable: {exc.strerror}", kind="unreachable") from None
+            self._cache[entry.path] = content
+        limit = max_bytes or self.max_bytes
+        if len(content) > limit:
+            raise FetchError(key, f"document is over the {limit}-byte limit", kind="too_large")
+        return Response(key, entry.status, entry.content_type, content)
+
+
+
+__all__ = ["Fetcher", "HttpFetcher", "DocumentMap", "Response"]
