@@ -85,7 +85,7 @@ def verify(data: bytes | str | dict[str, Any], *, fetcher: Fetcher | None = None
         return input_failure(exc, raw, source)
     report = verify_envelope(envelope, ctx)
     if not report.check("input"):
-        report.checks.insert(0, passed("input", f"read a {envelope.format} credential"
+        report.checks.insert(0, passed("input", f"read a credential in {envelope.format} format"
                                        + (f" baked in a {envelope.container.upper()}" if envelope.container else "")))
     return report
 
