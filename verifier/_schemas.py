@@ -19,7 +19,10 @@ def validator(name: str) -> Draft202012Validator:
 
 def schema_errors(name: str, document: Any) -> list[str]:
     """Human sentences for what the document lacks, best first; empty when it conforms."""
-    errors = sorted(validator(name).iter_errors(document), key=lambda e: (len(e.path), e.message))
+    checker = validator(name)
+    if checker.is_valid(document):
+        return []
+    errors = sorted(checker.iter_errors(document), key=lambda e: (len(e.path), e.message))
     out = []
     for error in errors[:3]:
         where = "/".join(str(p) for p in error.absolute_path)
