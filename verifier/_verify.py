@@ -42,10 +42,20 @@ def _handlers() -> dict[str, Callable[[Envelope, Context], Report]]:
     return handlers
 
 
+UNDECIDED_INPUT = ("unsupported_version", "unreachable")
+
+
 def input_failure(exc: InputError, raw: bytes, source: str | None, fmt: str = "unknown") -> Report:
-    unsupported = exc.kind == "unsupported_version"
-    return Report(format=fmt, checks=[failed("input", str(exc), exc.kind, indeterminate=unsupported)],
+    """A report for input that could not be read; "unsupported" and "unreachable"
+    leave the badge undecided rather than proven bad."""
+    return Report(format=fmt, checks=[failed("input", str(exc), exc.kind, indeterminate=exc.kind in UNDECIDED_INPUT)],
                   input_sha256=hashlib.sha256(raw).hexdigest(), source=source)
+
+
+def _withdrawn(url: str, raw: bytes, source: str | None) -> Report:
+    return Report(format="reference", input_sha256=hashlib.sha256(raw).hexdigest(), source=source or url,
+                  checks=[passed("input", f"fetched {url}"),
+                          failed("status", f"the issuer withdrew it: {url} answers 410 Gone", "revoked")])
 
 
 def _resolve_reference(envelope: Envelope, ctx: Context) -> Envelope:
@@ -53,8 +63,11 @@ def _resolve_reference(envelope: Envelope, ctx: Context) -> Envelope:
     try:
         response = ctx.fetcher.get(url)
     except FetchError as exc:
+        if exc.status == 410:
+            raise
+        gone = exc.status == 404 or exc.kind in ("ssrf_refused", "bad_url", "too_large")
         raise InputError(f"could not fetch the badge at {url}: {exc.reason}",
-                         "revoked" if exc.status == 410 else "unreachable") from None
+                         "not_found" if gone else "unreachable") from None
     resolved = ingest(response.content, source=envelope.source or url)
     if resolved.family == "reference":
         raise InputError(f"{url} points to another reference, not a badge", "not_a_badge")
@@ -83,6 +96,8 @@ def verify(data: bytes | str | dict[str, Any], *, fetcher: Fetcher | None = None
             envelope = _resolve_reference(envelope, ctx)
     except InputError as exc:
         return input_failure(exc, raw, source)
+    except FetchError as exc:  # only 410 Gone reaches here
+        return _withdrawn(exc.url, raw, source)
     report = verify_envelope(envelope, ctx)
     if not report.check("input"):
         report.checks.insert(0, passed("input", f"read a credential in {envelope.format} format"
