@@ -16,7 +16,7 @@ import json
 import os
 import threading
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
@@ -37,7 +37,7 @@ class ContextVariant:
     url: str
     name: str
     source: str
-    document: dict[str, Any]
+    document: dict[str, Any] = field(repr=False, compare=False)
 
 
 @dataclass
