@@ -64,17 +64,19 @@ class Selection:
         return tuple((v.url, v.name, v.source) for v in self.variants if v.source != "document map")
 
 
-def _walk(value: Any, depth: int = 0) -> Iterator[tuple[str, Any]]:
-    """(key, value) of every object member, depth-first, bounded."""
+def _walk(value: Any, depth: int = 0, opaque: str = "") -> Iterator[tuple[str, Any]]:
+    """(key, value) of every object member, depth-first, bounded; members named
+    ``opaque`` are yielded but not entered."""
     if depth > MAX_WALK_DEPTH:
         raise LdError("the document nests too deeply", "too_complex")
     if isinstance(value, dict):
         for key, item in value.items():
             yield key, item
-            yield from _walk(item, depth + 1)
+            if key != opaque:
+                yield from _walk(item, depth + 1, opaque)
     elif isinstance(value, list):
         for item in value:
-            yield from _walk(item, depth + 1)
+            yield from _walk(item, depth + 1, opaque)
 
 
 def context_urls(document: Any) -> list[str]:
@@ -201,21 +203,33 @@ def _engine(selection: Selection, fetcher: Any) -> _Engine:
         return engine
 
 
+# Relative IRIs are resolved against this base so that safe mode can see them
+# (pyld would otherwise resolve them against its own default base).
+RELATIVE_BASE = "https://relative-iri.invalid/"
+
+
 def _is_absolute(iri: str) -> bool:
-    return ":" in iri
+    return ":" in iri and not iri.startswith(RELATIVE_BASE)
+
+
+def _relative(iri: str) -> str:
+    return iri[len(RELATIVE_BASE):] if iri.startswith(RELATIVE_BASE) else iri
 
 
 def _safe_mode(expanded: Any, dropped: list[Any]) -> None:
     if dropped:
         names = sorted({str(d) for d in dropped})
         raise LdError(f"term(s) not defined by any context: {', '.join(names[:5])}", "undefined_term")
-    for key, value in _walk(expanded):
+    for key, value in _walk(expanded, opaque="@value"):
         if key == "@type":
             for item in value if isinstance(value, list) else [value]:
                 if isinstance(item, str) and not _is_absolute(item) and not item.startswith("@"):
-                    raise LdError(f"@type {item!r} is a relative IRI: no context defines it", "relative_type")
+                    raise LdError(f"@type {_relative(item)!r} is a relative IRI: no context defines it",
+                                  "relative_type")
         elif key == "@id" and isinstance(value, str) and value and not _is_absolute(value):
-            raise LdError(f"@id {value!r} is a relative IRI", "relative_id")
+            raise LdError(f"@id {_relative(value)!r} is a relative IRI", "relative_id")
+        elif not key.startswith("@") and not _is_absolute(key):
+            raise LdError(f"property {_relative(key)!r} expands to a relative IRI", "undefined_term")
 
 
 def expand(document: Any, selection: Selection, fetcher: Any = None) -> tuple[Any, jsonld.JsonLdProcessor, dict]:
@@ -223,7 +237,7 @@ def expand(document: Any, selection: Selection, fetcher: Any = None) -> tuple[An
     engine = _engine(selection, fetcher)
     dropped: list[Any] = []
     processor = jsonld.JsonLdProcessor(on_property_dropped=dropped.append)
-    options = {"base": "", "documentLoader": engine.load, "contextResolver": engine.resolver(),
+    options = {"base": RELATIVE_BASE, "documentLoader": engine.load, "contextResolver": engine.resolver(),
                "processingMode": "json-ld-1.1", "produceGeneralizedRdf": False, "rdfDirection": None,
                "extractAllScripts": False}
     try:
