@@ -1,4 +1,5 @@
-"""The Flask application: recruiters upload credentials, hiring managers read shortlists."""
+"""The Flask application: recruiters upload credentials, hiring managers read shortlists, HR
+systems use the JSON API under /api/v1."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,11 +8,21 @@ from flask import Flask
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: configuration (defaults < instance/config.py < environment < ``config``),
+    the database brought up to date, error handlers, the API, commands and the job runner."""
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(MAX_CONTENT_LENGTH=20 * 1024 * 1024)
-    if config:
-        app.config.update(config)
+    from . import config as configuration
+    configuration.load(app, config)
+
+    from . import commands, db, jobs, problems, skills
+    db.init_app(app)
+    problems.init_app(app)
+    skills.init_app(app)
 
     from . import health
+    from .api import bp as api_bp
     app.register_blueprint(health.bp)
+    app.register_blueprint(api_bp)
+    commands.init_app(app)
+    jobs.init_app(app)
     return app

@@ -1,0 +1,274 @@
+"""Candidates and their credentials."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import current_app, g, request, url_for
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from .. import audit, db, jobs, serialize
+from ..auth import require
+from ..ingestion import Item, UploadError, expand, ingest_one, reverify_one
+from ..models import Candidate, Credential, Evidence, Job, VerificationReport, utc_now
+from ..problems import Problem, bad_request, not_found, unprocessable
+from . import bool_arg, bp, json_body, json_object, page_args
+
+_FIELDS = {"name": 300, "email": 320, "external_id": 200, "photo_url": 2000}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _candidate_fields(body: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+    unknown = set(body) - set(_FIELDS)
+    if unknown:
+        raise unprocessable(f"unknown fields: {', '.join(sorted(unknown))}", "unknown-field")
+    values: dict[str, Any] = {}
+    for field, limit in _FIELDS.items():
+        if field not in body:
+            continue
+        value = body[field]
+        if value is None and field != "name":
+            values[field] = None
+            continue
+        if not isinstance(value, str):
+            raise unprocessable(f"{field} must be a string", "invalid-field", field=field)
+        value = value.strip()
+        if len(value) > limit:
+            raise unprocessable(f"{field} is longer than {limit} characters", "invalid-field", field=field)
+        if field == "email" and value and not _EMAIL.match(value):
+            raise unprocessable("email is not an email address", "invalid-field", field=field)
+        if field == "photo_url" and value and not value.startswith(("https://", "http://")):
+            raise unprocessable("photo_url must be an http(s) URL", "invalid-field", field=field)
+        values[field] = value or (None if field != "name" else "")
+    if not partial and not values.get("name"):
+        raise unprocessable("a candidate needs a name", "invalid-field", field="name")
+    if partial and "name" in values and not values["name"]:
+        raise unprocessable("name cannot be empty", "invalid-field", field="name")
+    return values
+
+
+def _get_candidate(session, candidate_id: int) -> Candidate:
+    candidate = session.get(Candidate, candidate_id)
+    if candidate is None:
+        raise not_found(f"candidate {candidate_id}")
+    return candidate
+
+
+@bp.post("/candidates")
+@require("write")
+def create_candidate():
+    values = _candidate_fields(json_object(), partial=False)
+    session = db.session()
+    candidate = Candidate(**values)
+    session.add(candidate)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise Problem(409, "Conflict", "a candidate with this external_id exists", "conflict") from None
+    audit.record(session, "candidate.create", f"candidate:{candidate.id}")
+    session.commit()
+    return serialize.candidate(candidate, credential_count=0), 201, {
+        "Location": url_for("api.get_candidate", candidate_id=candidate.id)}
+
+
+@bp.get("/candidates")
+@require("read")
+def list_candidates():
+    limit, offset = page_args()
+    session = db.session()
+    total = session.scalar(select(func.count(Candidate.id)))
+    rows = session.scalars(select(Candidate).order_by(Candidate.id).limit(limit).offset(offset)).all()
+    counts = dict(session.execute(select(Credential.candidate_id, func.count(Credential.id))
+                                  .where(Credential.candidate_id.in_([c.id for c in rows]))
+                                  .group_by(Credential.candidate_id)).all()) if rows else {}
+    body: dict[str, Any] = {"total": total, "limit": limit, "offset": offset,
+                            "items": [serialize.candidate(c, credential_count=counts.get(c.id, 0)) for c in rows]}
+    if offset + limit < total:
+        body["next"] = url_for("api.list_candidates", limit=limit, offset=offset + limit)
+    return body
+
+
+def _credentials_view(session, candidate_id: int, with_reports: bool = False) -> list[dict[str, Any]]:
+    creds = session.scalars(select(Credential).where(Credential.candidate_id == candidate_id)
+                            .order_by(Credential.id)).all()
+    ids = [c.id for c in creds]
+    evidence: dict[int, list[Evidence]] = {}
+    latest: dict[int, VerificationReport] = {}
+    if ids:
+        for e in session.scalars(select(Evidence).where(Evidence.credential_id.in_(ids)).order_by(Evidence.id)):
+            evidence.setdefault(e.credential_id, []).append(e)
+        newest = (select(func.max(VerificationReport.id)).where(VerificationReport.credential_id.in_(ids))
+                  .group_by(VerificationReport.credential_id))
+        for r in session.scalars(select(VerificationReport).where(VerificationReport.id.in_(newest))):
+            latest[r.credential_id] = r
+    out = []
+    for c in creds:
+        reports = None
+        if with_reports:
+            reports = session.scalars(select(VerificationReport).where(VerificationReport.credential_id == c.id)
+                                      .order_by(VerificationReport.id)).all()
+        out.append(serialize.credential(c, report=latest.get(c.id), evidence_rows=evidence.get(c.id, []),
+                                        reports=reports))
+    return out
+
+
+@bp.get("/candidates/<int:candidate_id>")
+@require("read")
+def get_candidate(candidate_id: int):
+    session = db.session()
+    candidate = _get_candidate(session, candidate_id)
+    body = serialize.candidate(candidate)
+    body["credentials"] = _credentials_view(session, candidate_id, with_reports=True)
+    body["credential_count"] = len(body["credentials"])
+    return body
+
+
+@bp.patch("/candidates/<int:candidate_id>")
+@require("write")
+def update_candidate(candidate_id: int):
+    body = json_object()
+    session = db.session()
+    candidate = _get_candidate(session, candidate_id)
+    values = _candidate_fields(body, partial=True)
+    for field, value in values.items():
+        setattr(candidate, field, value)
+    candidate.updated_at = utc_now()
+    audit.record(session, "candidate.update", f"candidate:{candidate_id}", fields=sorted(values))
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Problem(409, "Conflict", "a candidate with this external_id exists", "conflict") from None
+    return serialize.candidate(candidate)
+
+
+@bp.delete("/candidates/<int:candidate_id>")
+@require("write")
+def erase_candidate(candidate_id: int):
+    """Erase the candidate's personal data, credentials, reports, evidence and upload jobs."""
+    session = db.session()
+    candidate = _get_candidate(session, candidate_id)
+    credential_count = session.scalar(select(func.count(Credential.id))
+                                      .where(Credential.candidate_id == candidate_id))
+    job_ids = list(session.scalars(select(Job.id).where(Job.candidate_id == candidate_id)))
+    if job_ids:
+        session.execute(delete(Job).where(Job.id.in_(job_ids)))
+    session.delete(candidate)
+    audit.record(session, "candidate.erase", f"candidate:{candidate_id}", credentials=credential_count,
+                 jobs=len(job_ids))
+    session.commit()
+    return "", 204
+
+
+# -- credentials -----------------------------------------------------------------------------
+
+
+def _upload_items() -> list[Item]:
+    """Multipart files, a JSON credential, {"url": ...}, {"urls": [...]} or {"credential": ...}."""
+    if request.files:
+        items = [Item(f.filename or f"file{n}", f.read()) for n, f in
+                 enumerate(request.files.getlist("file") + request.files.getlist("files"))]
+        if not items:
+            raise bad_request("send the files in form fields named 'file' or 'files'")
+        urls = request.form.get("urls", "")
+        items.extend(Item(u, u.encode()) for u in urls.split() if u)
+        return items
+    if request.mimetype == "multipart/form-data":
+        urls = request.form.get("urls", "") or request.form.get("url", "")
+        if urls.split():
+            return [Item(u, u.encode()) for u in urls.split()]
+        raise bad_request("the form carries no file")
+    if request.mimetype in ("text/plain", "application/jwt"):
+        text = request.get_data()
+        if not text.strip():
+            raise bad_request("the body is empty")
+        return [Item("body", text)]
+    body = json_body()
+    if not isinstance(body, dict):
+        raise unprocessable("the body must be a JSON object: a credential, {\"url\": ...} or {\"urls\": [...]}")
+    if set(body) <= {"url", "urls"} and body:
+        urls = ([body["url"]] if "url" in body else []) + list(body.get("urls") or [])
+        if not urls or not all(isinstance(u, str) and u.startswith(("https://", "http://")) for u in urls):
+            raise unprocessable("url and urls must be http(s) URLs", "invalid-field")
+        return [Item(u, u.encode()) for u in urls]
+    if set(body) == {"credential"} or set(body) == {"verifiableCredential"}:
+        document = next(iter(body.values()))
+        if isinstance(document, str):
+            return [Item("credential", document.encode())]
+        if not isinstance(document, dict):
+            raise unprocessable("credential must be a JSON object or a JWT")
+        body = document
+    from flask import json
+    return [Item("credential", json.dumps(body, sort_keys=True, ensure_ascii=False).encode())]
+
+
+@bp.post("/candidates/<int:candidate_id>/credentials")
+@require("write")
+def add_credentials(candidate_id: int):
+    session = db.session()
+    _get_candidate(session, candidate_id)
+    session.close()
+    app = current_app._get_current_object()
+    try:
+        items = expand(app, _upload_items())
+    except UploadError as exc:
+        raise unprocessable(str(exc), "bad-upload") from None
+    if not items:
+        raise unprocessable("the upload holds no credential", "bad-upload")
+    actor = audit.current_actor()
+    if len(items) > int(app.config["SYNC_INGEST_MAX"]) or bool_arg("background"):
+        with db.get_db().transaction() as tx:
+            job = jobs.create_job(tx, "ingest", candidate_id=candidate_id, actor=actor, items=items)
+            body = jobs.job_dict(job)
+        jobs.submit(app, body["id"])
+        return body, 202, {"Location": url_for("api.get_job", job_id=body["id"])}
+    results, problems = [], []
+    for item in items:
+        outcome = ingest_one(app, candidate_id, item, actor=actor)
+        if outcome.status == "rejected":
+            problems.append({**(outcome.problem or {}), "source": item.name, "report": outcome.report})
+            continue
+        with db.get_db().session() as s:
+            c = s.get(Credential, outcome.credential.id)
+            latest = s.scalars(select(VerificationReport).where(VerificationReport.credential_id == c.id)
+                               .order_by(VerificationReport.id.desc()).limit(1)).first()
+            ev = s.scalars(select(Evidence).where(Evidence.credential_id == c.id).order_by(Evidence.id)).all()
+            results.append(serialize.credential(c, report=latest, evidence_rows=ev, status=outcome.status))
+    if not results:
+        first = problems[0]
+        raise Problem(first.get("status", 422), "Not a credential", first.get("detail", ""),
+                      "not-a-credential", errors=problems)
+    status = 201 if any(r["status"] == "created" for r in results) else 200
+    return {"credentials": results, "errors": problems}, status
+
+
+@bp.get("/candidates/<int:candidate_id>/credentials")
+@require("read")
+def list_credentials(candidate_id: int):
+    session = db.session()
+    _get_candidate(session, candidate_id)
+    return {"credentials": _credentials_view(session, candidate_id)}
+
+
+@bp.post("/candidates/<int:candidate_id>/reverify")
+@require("write")
+def reverify_candidate(candidate_id: int):
+    session = db.session()
+    _get_candidate(session, candidate_id)
+    ids = list(session.scalars(select(Credential.id).where(Credential.candidate_id == candidate_id)
+                               .order_by(Credential.id)))
+    session.close()
+    app = current_app._get_current_object()
+    actor = audit.current_actor()
+    if len(ids) > int(app.config["SYNC_INGEST_MAX"]) or bool_arg("background"):
+        with db.get_db().transaction() as tx:
+            job = jobs.create_job(tx, "reverify", candidate_id=candidate_id, actor=actor, credential_ids=ids)
+            body = jobs.job_dict(job)
+        jobs.submit(app, body["id"])
+        return body, 202, {"Location": url_for("api.get_job", job_id=body["id"])}
+    for credential_id in ids:
+        reverify_one(app, credential_id, actor=actor)
+    with db.get_db().session() as s:
+        return {"credentials": _credentials_view(s, candidate_id)}

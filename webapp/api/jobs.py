@@ -1,0 +1,36 @@
+"""Progress of background jobs."""
+from __future__ import annotations
+
+from flask import current_app, url_for
+from sqlalchemy import select
+
+from .. import audit, db
+from .. import jobs as job_service
+from ..auth import require
+from ..models import Job, JobItem
+from ..problems import not_found
+from . import bool_arg, bp
+
+
+@bp.get("/jobs/<int:job_id>")
+@require("read")
+def get_job(job_id: int):
+    session = db.session()
+    job = session.get(Job, job_id)
+    if job is None:
+        raise not_found(f"job {job_id}")
+    items = None
+    if bool_arg("items", True):
+        items = session.scalars(select(JobItem).where(JobItem.job_id == job_id).order_by(JobItem.position)).all()
+    return job_service.job_dict(job, items)
+
+
+@bp.post("/reverify")
+@require("write")
+def reverify_all():
+    """Re-verify every stored credential in the background (status lists change)."""
+    with db.get_db().transaction() as tx:
+        job = job_service.reverify_job(tx, None, audit.current_actor())
+        body = job_service.job_dict(job)
+    job_service.submit(current_app._get_current_object(), body["id"])
+    return body, 202, {"Location": url_for("api.get_job", job_id=body["id"])}

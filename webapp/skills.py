@@ -1,0 +1,234 @@
+"""The taxonomy in use and the mapping of a verified credential onto its skills.
+
+The taxonomy is, in order: ``TAXONOMY`` in the config (a ``matcher.Taxonomy``), the one imported
+into the database with ``flask import-taxonomy``, ``TAXONOMY_PATH``, or the matcher's bundled starter.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import asdict
+from typing import Any, Iterable
+
+from flask import Flask, current_app
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+import matcher
+from matcher import Matcher, Role, Skill, Taxonomy
+
+from .db import get_db
+from .models import Setting, TaxonomyOccupation, TaxonomySkill
+
+log = logging.getLogger(__name__)
+_VERSION_KEY = "taxonomy_version"
+
+
+class SkillService:
+    """A taxonomy and its matcher, rebuilt when another process imports a new taxonomy."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._lock = threading.Lock()
+        self._version: str | None = None
+        self._taxonomy: Taxonomy | None = None
+        self._matcher: Matcher | None = None
+
+    def _current_version(self) -> str:
+        if isinstance(self.app.config.get("TAXONOMY"), Taxonomy):
+            return "config"
+        with get_db(self.app).session() as session:
+            setting = session.get(Setting, _VERSION_KEY)
+            return setting.value if setting is not None else "bundled"
+
+    def taxonomy(self) -> Taxonomy:
+        version = self._current_version()
+        with self._lock:
+            if self._taxonomy is None or version != self._version:
+                self._taxonomy = self._load(version)
+                self._matcher = None
+                self._version = version
+            return self._taxonomy
+
+    def matcher(self) -> Matcher:
+        taxonomy = self.taxonomy()
+        with self._lock:
+            if self._matcher is None:
+                self._matcher = Matcher(taxonomy)
+            return self._matcher
+
+    def _load(self, version: str) -> Taxonomy:
+        configured = self.app.config.get("TAXONOMY")
+        if isinstance(configured, Taxonomy):
+            return configured
+        if version != "bundled":
+            with get_db(self.app).session() as session:
+                return taxonomy_from_db(session)
+        try:
+            return matcher.load_taxonomy(self.app.config.get("TAXONOMY_PATH"))
+        except NotImplementedError:
+            log.warning("no taxonomy available: import one with `flask import-taxonomy PATH`")
+            return Taxonomy([], [], name="empty")
+
+    def map_report(self, report: dict[str, Any]) -> list[dict[str, Any]]:
+        """The skills a verification report's credential evidences, one entry per skill (best first)."""
+        return map_credential(self.matcher(), report.get("credential") or {})
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["skillproof.skills"] = SkillService(app)
+
+
+def service(app: Flask | None = None) -> SkillService:
+    return (app or current_app).extensions["skillproof.skills"]
+
+
+# -- mapping ----------------------------------------------------------------------------------
+
+
+def map_credential(m: Matcher, summary: dict[str, Any]) -> list[dict[str, Any]]:
+    if hasattr(matcher, "extract") and hasattr(m, "map_signals"):
+        found = [_evidence_dict(e) for e in m.map_signals(matcher.extract(summary))]
+    else:
+        found = _fallback_mapping(m, summary)
+    best: dict[str, dict[str, Any]] = {}
+    for item in found:
+        if not item["skill_uri"]:
+            continue
+        current = best.get(item["skill_uri"])
+        if current is None or item["confidence"] > current["confidence"]:
+            best[item["skill_uri"]] = item
+    return sorted(best.values(), key=lambda e: (-e["confidence"], e["skill_uri"]))
+
+
+def _evidence_dict(evidence: Any) -> dict[str, Any]:
+    """Reads the matcher's Evidence whatever its exact attribute names."""
+    def pick(obj: Any, *names: str, default: Any = None) -> Any:
+        for name in names:
+            value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+            if value is not None:
+                return value
+        return default
+    signal = pick(evidence, "signal", default=None)
+    return {
+        "skill_uri": str(pick(evidence, "skill_uri", "uri", "skill", default="")),
+        "skill_label": str(pick(evidence, "label", "skill_label", default="")),
+        "confidence": float(pick(evidence, "confidence", default=0.0)),
+        "reason": str(pick(evidence, "reason", default="")),
+        "signal_field": str(pick(evidence, "signal_field", default="") or (pick(signal, "field", "kind", default="")
+                                                                           if signal is not None else "")),
+        "signal_text": str(pick(evidence, "signal_text", default="") or (pick(signal, "text", "value", default="")
+                                                                         if signal is not None else "")),
+        "hierarchy": bool(pick(evidence, "hierarchy", "hierarchy_credit", "via_hierarchy", default=False)),
+    }
+
+
+def _fallback_mapping(m: Matcher, summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """Alignments, tags, the achievement's name and description, read with ``Matcher.match``."""
+    achievement = summary.get("achievement") or {}
+    out: list[dict[str, Any]] = []
+
+    def add(field: str, text: str, matches: Iterable[Any], factor: float = 1.0) -> None:
+        for match in matches:
+            out.append({"skill_uri": match.uri, "skill_label": match.label,
+                        "confidence": round(match.confidence * factor, 3), "reason": match.reason,
+                        "signal_field": field, "signal_text": text[:500], "hierarchy": False})
+
+    for alignment in achievement.get("alignments") or []:
+        if not isinstance(alignment, dict):
+            continue
+        for key in ("targetUrl", "targetCode"):
+            value = alignment.get(key)
+            uri = m.lookup_id(value) if isinstance(value, str) and value else None
+            if uri:
+                skill = m.taxonomy.skill(uri)
+                out.append({"skill_uri": uri, "skill_label": skill.label if skill else "", "confidence": 1.0,
+                            "reason": f"alignment {key} is the taxonomy id", "signal_field": f"alignment.{key}",
+                            "signal_text": value, "hierarchy": False})
+                break
+        else:
+            name = alignment.get("targetName")
+            if isinstance(name, str) and name.strip():
+                add("alignment.targetName", name, m.match(name, limit=1))
+    for tag in achievement.get("tags") or []:
+        if isinstance(tag, str):
+            add("tag", tag, m.match(tag, limit=1))
+    name = achievement.get("name")
+    if isinstance(name, str) and name.strip():
+        add("achievement.name", name, m.match(name, limit=1), 0.9)
+    for field in ("description", "criteria"):
+        text = achievement.get(field)
+        if isinstance(text, dict):
+            text = text.get("narrative")
+        if isinstance(text, str) and text.strip():
+            add(f"achievement.{field}", text, m.spot(text))
+    return out
+
+
+# -- import into the database ----------------------------------------------------------------
+
+
+def store_taxonomy(session: Session, taxonomy: Taxonomy, version: str) -> None:
+    """Replace the imported taxonomy (one transaction: the caller commits)."""
+    session.execute(delete(TaxonomySkill))
+    session.execute(delete(TaxonomyOccupation))
+    session.flush()
+    skill_rows = [{"uri": s.uri, "label": s.label[:500], "data": _skill_data(s)} for s in taxonomy.skills.values()]
+    role_rows = [{"uri": r.uri, "label": r.label[:500], "data": _role_data(r)} for r in taxonomy.roles.values()]
+    for rows, model in ((skill_rows, TaxonomySkill), (role_rows, TaxonomyOccupation)):
+        for start in range(0, len(rows), 2000):
+            session.execute(model.__table__.insert(), rows[start:start + 2000])
+    setting = session.get(Setting, _VERSION_KEY)
+    if setting is None:
+        session.add(Setting(key=_VERSION_KEY, value=version))
+    else:
+        setting.value = version
+    name = session.get(Setting, "taxonomy_name")
+    if name is None:
+        session.add(Setting(key="taxonomy_name", value=taxonomy.name or ""))
+    else:
+        name.value = taxonomy.name or ""
+
+
+def _skill_data(skill: Skill) -> dict[str, Any]:
+    data = asdict(skill)
+    data.pop("uri")
+    data.pop("label")
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items() if v}
+
+
+def _role_data(role: Role) -> dict[str, Any]:
+    return {"alt_labels": list(role.alt_labels), "description": role.description, "source": role.source,
+            "requirements": [[r.skill_uri, r.weight, r.essential] for r in role.requirements]}
+
+
+def taxonomy_from_db(session: Session) -> Taxonomy:
+    skills = []
+    for uri, label, data in session.execute(select(TaxonomySkill.uri, TaxonomySkill.label, TaxonomySkill.data)):
+        skills.append(Skill(uri=uri, label=label, alt_labels=tuple(data.get("alt_labels", ())),
+                            hidden_labels=tuple(data.get("hidden_labels", ())),
+                            description=data.get("description", ""), kind=data.get("kind", ""),
+                            broader=tuple(data.get("broader", ())), related=tuple(data.get("related", ()))))
+    roles = []
+    for uri, label, data in session.execute(select(TaxonomyOccupation.uri, TaxonomyOccupation.label,
+                                                   TaxonomyOccupation.data)):
+        roles.append(Role(uri=uri, label=label, alt_labels=tuple(data.get("alt_labels", ())),
+                          description=data.get("description", ""), source=data.get("source", ""),
+                          requirements=tuple(matcher.Requirement(u, float(w), bool(e))
+                                             for u, w, e in data.get("requirements", ()))))
+    name = session.get(Setting, "taxonomy_name")
+    return Taxonomy(skills, roles, name=name.value if name else "", source="database")
+
+
+def descendants(taxonomy: Taxonomy, uri: str, depth: int = 3) -> set[str]:
+    found: set[str] = set()
+    frontier = [uri]
+    for _ in range(depth):
+        nxt = []
+        for current in frontier:
+            for child in taxonomy.narrower(current):
+                if child not in found and child != uri:
+                    found.add(child)
+                    nxt.append(child)
+        frontier = nxt
+    return found
