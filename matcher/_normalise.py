@@ -13,6 +13,8 @@ from functools import lru_cache
 
 # Tokens keep a trailing "+" or "#" so that C++, C# and F# survive.
 _TOKEN = re.compile(r"[a-z0-9]+[+#]*")
+# "ProblemSolving" and "PowerShell" are two words; "iOS" and "ObjC" stay one.
+_CAMEL_CASE = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 _PARENTHETICAL = re.compile(r"\(([^()]*)\)")
 _DOTNET = re.compile(r"(?<![a-z0-9])\.net\b")
 _VERSION_SUFFIX = re.compile(r"^([a-z][a-z+#]*?)(\d+(?:\.\d+)?)$")
@@ -72,15 +74,20 @@ def _singular(token: str) -> str:
         return token
     if token.endswith("ies") and len(token) > 4:
         return token[:-3] + "y"
-    if token.endswith("s") and not token.endswith(("ss", "us", "is", "ics")):
+    # "reactjs" and "nodejs" are names, not plurals.
+    if token.endswith("s") and not token.endswith(("ss", "us", "is", "ics", "js", "xs", "zs")):
         return token[:-1]
     return token
 
 
 def fold(text: str) -> str:
     """Lower case, accents removed, ampersands spelt out, ".NET" kept as a word."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    text = _CAMEL_CASE.sub(" ", text)
+    if text.isascii():
+        ascii_text = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
     ascii_text = ascii_text.replace("&", " and ")
     return _DOTNET.sub(" dotnet", ascii_text)
 
@@ -111,3 +118,30 @@ def strip_version(token: str) -> str:
     """"css3" -> "css", "html5" -> "html"; other tokens unchanged."""
     match = _VERSION_SUFFIX.match(token)
     return match.group(1) if match and len(match.group(1)) >= 2 else token
+
+
+# Suffixes removed by `stem`, longest first, so that "management", "manage" and
+# "manager" meet in "manag", and "coaching" meets "coach".
+_STEM_SUFFIXES = ("izations", "ization", "ations", "ation", "ition", "ements", "ement",
+                  "ments", "ment", "ness", "ically", "ical", "ings", "ing", "ity",
+                  "ive", "ize", "ion", "ate", "ers", "er", "ed", "ics", "ic", "ly", "es", "e")
+_IRREGULAR_STEMS = {"analysis": "analyt", "analyze": "analyt", "analyzing": "analyt",
+                    "analyzed": "analyt", "analyzer": "analyt", "analytic": "analyt",
+                    "analytical": "analyt", "analytically": "analyt", "analytics": "analyt"}
+
+
+@lru_cache(maxsize=65536)
+def stem(token: str) -> str:
+    """A crude stem of a normalised token; only consistency matters."""
+    irregular = _IRREGULAR_STEMS.get(token)
+    if irregular:
+        return irregular
+    if len(token) <= 3 or not token.isalpha():
+        return token
+    for suffix in _STEM_SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            token = token[: -len(suffix)]
+            break
+    if len(token) > 3 and token[-1] == token[-2] and token[-1] in "bdgmnprt":
+        token = token[:-1]
+    return token

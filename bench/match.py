@@ -1,0 +1,90 @@
+"""Skill-phrase matching benchmark against the full ESCO import.
+
+    python bench/match.py [--esco DIR] [--dev CSV] [--show-failures]
+
+Prints top-1 accuracy on labelled rows, "none" rejection on unlabelled rows, phrases per
+second once the index is built, the ESCO import and index build times, and peak memory.
+The shared folder is found beside the repository, or through SHARED_DIR.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from matcher import Matcher, load_taxonomy  # noqa: E402
+
+TIMED_PASSES = 5
+
+
+def shared_dir() -> Path:
+    return Path(os.environ.get("SHARED_DIR") or REPO.parent / "shared")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--esco", type=Path, default=shared_dir() / "taxonomy" / "esco")
+    parser.add_argument("--dev", type=Path,
+                        default=shared_dir() / "taxonomy" / "bench" / "dev.csv")
+    parser.add_argument("--show-failures", action="store_true")
+    args = parser.parse_args()
+    if not args.esco.is_dir() or not args.dev.is_file():
+        print(f"needs the ESCO folder ({args.esco}) and the benchmark ({args.dev})",
+              file=sys.stderr)
+        return 2
+
+    with args.dev.open(encoding="utf-8") as handle:
+        rows = [(r["phrase"], set(r["expected_uris"].split())) for r in csv.DictReader(handle)]
+
+    started = time.perf_counter()
+    taxonomy = load_taxonomy(args.esco)
+    imported = time.perf_counter()
+    matcher = Matcher(taxonomy)
+    built = time.perf_counter()
+
+    answers = [matcher.match(phrase, limit=1) for phrase, _ in rows]
+    labelled = [(p, e, a) for (p, e), a in zip(rows, answers) if e]
+    unlabelled = [(p, e, a) for (p, e), a in zip(rows, answers) if not e]
+    correct = sum(1 for _, expected, answer in labelled if answer and answer[0].uri in expected)
+    rejected = sum(1 for _, _, answer in unlabelled if not answer)
+
+    phrases = [phrase for phrase, _ in rows]
+    rates = []
+    for _ in range(TIMED_PASSES):
+        start = time.perf_counter()
+        for phrase in phrases:
+            matcher.match(phrase)
+        rates.append(len(phrases) / (time.perf_counter() - start))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    print(f"taxonomy: {taxonomy.name}, {len(taxonomy.skills)} skills, {len(taxonomy.roles)} roles, "
+          f"{len(matcher.index.entries)} labels")
+    print(f"top-1 accuracy: {correct}/{len(labelled)} = {correct / max(len(labelled), 1):.3f}")
+    print(f"none rejection: {rejected}/{len(unlabelled)} = {rejected / max(len(unlabelled), 1):.3f}")
+    print(f"phrases/s (match, limit=5, one core): first pass {rates[0]:.0f}, "
+          f"median of {TIMED_PASSES} passes {statistics.median(rates):.0f}")
+    print(f"ESCO import: {imported - started:.2f} s; index build: {built - imported:.2f} s; "
+          f"total {built - started:.2f} s")
+    print(f"peak memory (max RSS): {peak_mb:.0f} MB")
+
+    if args.show_failures:
+        for phrase, expected, answer in labelled + unlabelled:
+            ok = (answer and answer[0].uri in expected) if expected else not answer
+            if not ok:
+                wanted = [taxonomy.skills[u].label for u in expected if u in taxonomy.skills]
+                got = f"{answer[0].label} {answer[0].confidence} [{answer[0].reason}]" if answer else "-"
+                print(f"  {phrase!r}: want {wanted or 'none'}; got {got}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,169 @@
+"""The label index: every label of every skill under several keys, built once per taxonomy.
+
+Keys, from strict to loose:
+- the normalised label ("python computer programming");
+- the label without its parenthetical qualifier ("python");
+- the label without spaces ("teamwork");
+- the bag of stems without function words and generic verbs, so that
+  "Change Management" meets "apply change management";
+- an inverted index from stem to labels, the blocking step of fuzzy matching;
+- a spelling index (SymSpell-style deletions) over the label vocabulary.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz.distance import DamerauLevenshtein
+
+from ._model import Taxonomy
+from ._normalise import compact, normalise, split_parenthetical, stem, tokens
+
+PREFERRED = "preferred label"
+ALTERNATIVE = "alt label"
+HIDDEN = "hidden label"
+KIND_RANK = {PREFERRED: 0, ALTERNATIVE: 1, HIDDEN: 2}
+
+# Words that carry no meaning of their own in a skill label.
+FUNCTION_WORDS = frozenset(
+    "a an the of and or in on for to with by at from as into within using via its their "
+    "use apply perform carry out conduct utilize employ undertake demonstrate show make "
+    "do be have".split())
+
+# Stems seen in more labels than this are too common to block on.
+_BLOCKING_LIMIT = 4000
+_MIN_CORRECTABLE_LENGTH = 4
+
+
+@dataclass(frozen=True, slots=True)
+class LabelEntry:
+    """One label of one skill."""
+
+    uri: str
+    text: str
+    kind: str
+    key: str
+    bag: frozenset[str]
+
+
+def bag_of_stems(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(stem(w) for w in words if w not in FUNCTION_WORDS)
+
+
+class LabelIndex:
+    """All labels of a taxonomy's skills, indexed for the matcher."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self.taxonomy = taxonomy
+        self.entries: list[LabelEntry] = []
+        self._exact: dict[str, list[int]] = {}
+        self._unqualified: dict[str, list[int]] = {}
+        self._compact: dict[str, list[int]] = {}
+        self._bags: dict[frozenset[str], list[int]] = {}
+        postings: dict[str, list[int]] = {}
+        self._postings = postings
+        vocabulary: Counter[str] = Counter()
+        seen: set[tuple[str, str]] = set()
+        for skill in taxonomy.skills.values():
+            for kind, labels in ((PREFERRED, (skill.label,)), (ALTERNATIVE, skill.alt_labels),
+                                 (HIDDEN, skill.hidden_labels)):
+                for text in labels:
+                    words = tokens(text)
+                    key = " ".join(words)
+                    if not key or (skill.uri, key) in seen:
+                        continue
+                    seen.add((skill.uri, key))
+                    vocabulary.update(words)
+                    self._add(LabelEntry(skill.uri, text, kind, key, bag_of_stems(words)))
+        total = max(len(self.entries), 1)
+        self._weights = {s: math.log(1 + total / len(ids)) for s, ids in postings.items()}
+        self._default_weight = math.log(1 + total)
+        self._posting_arrays = {s: np.array(ids, dtype=np.int32) for s, ids in postings.items()}
+        self._bag_weights = np.array([sum(self._weights[s] for s in e.bag) for e in self.entries])
+        self._shared = np.zeros(len(self.entries))
+        self.vocabulary = vocabulary
+        self._deletions = _deletion_index(w for w in vocabulary if len(w) >= _MIN_CORRECTABLE_LENGTH - 1)
+
+    def _add(self, entry: LabelEntry) -> None:
+        position = len(self.entries)
+        self.entries.append(entry)
+        self._exact.setdefault(entry.key, []).append(position)
+        head, qualifier = split_parenthetical(entry.text)
+        if qualifier:
+            self._unqualified.setdefault(normalise(head), []).append(position)
+        self._compact.setdefault(compact(entry.key), []).append(position)
+        if entry.bag:
+            self._bags.setdefault(entry.bag, []).append(position)
+        for stem_ in entry.bag:
+            self._postings.setdefault(stem_, []).append(position)
+
+    def exact(self, key: str) -> list[int]:
+        return self._exact.get(key, [])
+
+    def unqualified(self, key: str) -> list[int]:
+        return self._unqualified.get(key, [])
+
+    def compact(self, key: str) -> list[int]:
+        return self._compact.get(compact(key), [])
+
+    def same_words(self, bag: frozenset[str]) -> list[int]:
+        return self._bags.get(bag, [])
+
+    def weight(self, stem_: str) -> float:
+        """Inverse document frequency of a stem among the labels."""
+        return self._weights.get(stem_, self._default_weight)
+
+    def label_count(self, stem_: str) -> int:
+        return len(self._postings.get(stem_, ()))
+
+    def overlap(self, bag: frozenset[str], limit: int) -> list[tuple[int, float]]:
+        """The `limit` labels with the highest weighted Dice overlap with `bag`.
+
+        Only labels sharing a stem that is not too common are considered (the blocking
+        step); the overlap is accumulated in one reusable array, so no label is scanned
+        that shares nothing with the phrase.
+        """
+        query_weight = sum(self.weight(s) for s in bag)
+        usable = [s for s in bag if 0 < self.label_count(s) <= _BLOCKING_LIMIT]
+        if not usable:
+            return []
+        shared = self._shared
+        for stem_ in usable:
+            shared[self._posting_arrays[stem_]] += self._weights[stem_]
+        found = np.unique(np.concatenate([self._posting_arrays[s] for s in usable]))
+        scores = 2 * shared[found] / (query_weight + self._bag_weights[found])
+        shared[found] = 0.0
+        if len(found) > limit:
+            best = np.argpartition(-scores, limit)[:limit]
+            found, scores = found[best], scores[best]
+        return [(int(p), float(score)) for p, score in zip(found, scores)]
+
+    def correct(self, word: str) -> str | None:
+        """The most frequent vocabulary word one edit away from an unknown `word`, if any."""
+        if word in self.vocabulary or len(word) < _MIN_CORRECTABLE_LENGTH or not word.isalpha():
+            return None
+        options: set[str] = set()
+        for variant in (word, *_deletions_of(word)):
+            options.update(self._deletions.get(variant, ()))
+        # Typos rarely hit the first letter; requiring it avoids "docker" -> "locker".
+        close = [w for w in options if w[0] == word[0]
+                 and DamerauLevenshtein.distance(word, w, score_cutoff=1) <= 1]
+        if not close:
+            return None
+        return max(close, key=lambda w: (self.vocabulary[w], w))
+
+
+def _deletions_of(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _deletion_index(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for word in words:
+        for variant in (word, *_deletions_of(word)):
+            index.setdefault(variant, []).append(word)
+    return {variant: tuple(found) for variant, found in index.items()}

@@ -1,0 +1,369 @@
+"""The mapping pipeline: a phrase to the taxonomy skills it names, each with a confidence and a reason.
+
+Steps, strictest first; the first step that finds something answers:
+1. the phrase is a taxonomy id (URI or code): 1.0;
+2. for each reading of the phrase (as written, without its qualifier, without filler
+   words, without a version number, with spelling corrected): the normalised label,
+   the synonyms table, the label without its qualifier, the label without spaces,
+   the same words in another order or grammatical form;
+3. the parts of a list ("UNIX/Linux") read the same way;
+4. labels and synonyms spotted inside a longer phrase, weighted by how much of it they explain;
+5. fuzzy matching over the labels that share a rare stem with the phrase.
+Below `threshold`, the answer is no match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from ._index import (ALTERNATIVE, FUNCTION_WORDS, HIDDEN, KIND_RANK, PREFERRED,
+                     LabelIndex, bag_of_stems)
+from ._model import Taxonomy
+from ._normalise import compact, normalise, stem, tokens
+from ._phrases import Reading, Variant, content_words, read_phrase
+from ._synonyms import Synonym, Synonyms, load_synonyms
+
+DEFAULT_THRESHOLD = 0.62
+
+_LABEL_CONFIDENCE = {PREFERRED: 1.0, ALTERNATIVE: 0.97, HIDDEN: 0.95}
+# A synonym is a curator's statement, trusted above alternative and hidden labels.
+_SYNONYM_CONFIDENCE = {"same": 0.98, "broader": 0.9}
+_UNQUALIFIED_CONFIDENCE = 0.95
+_COMPACT_CONFIDENCE = 0.95
+_SAME_WORDS_CONFIDENCE = 0.9
+_EXACT_TIER = 1
+_SPELLING_FACTOR = 0.93
+_PART_FACTOR = 0.9
+_FUZZY_CEILING = 0.85
+_ONE_WORD_IN_LONGER_LABEL = 0.88
+_MAX_SPAN = 6
+_FUZZY_SHORTLIST = 30
+# A single word spotted in a longer phrase must be rarer than this among labels.
+_DISTINCTIVE_WORD_LABELS = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A taxonomy skill a phrase names."""
+
+    uri: str
+    label: str
+    confidence: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    uri: str
+    confidence: float
+    reason: str
+    kind_rank: int = 0
+
+
+# Stands for a synonyms-table term that names no skill; it ends the search with no match.
+_NOT_A_SKILL = _Hit("", 0.0, "known to name no skill")
+
+
+class Matcher:
+    """Maps phrases onto the skills of one taxonomy."""
+
+    def __init__(self, taxonomy: Taxonomy, synonyms: Synonyms | None = None, *,
+                 threshold: float = DEFAULT_THRESHOLD) -> None:
+        self.taxonomy = taxonomy
+        self.synonyms = synonyms if synonyms is not None else load_synonyms()
+        self.threshold = threshold
+        self.index = LabelIndex(taxonomy)
+        self._ids = _id_index(taxonomy)
+        self._synonym_hits: dict[str, tuple[_Hit, ...]] = {}
+        for key in self.synonyms.keys():
+            # Keyed without spaces: "InfoSec" reads as "info sec", "TensorFlow" as "tensor flow".
+            self._synonym_hits.setdefault(compact(key), self._resolve_synonym(key))
+
+    # -- public -----------------------------------------------------------------------------
+
+    def match(self, phrase: str, limit: int = 5) -> list[Match]:
+        """The skills `phrase` names, best first; empty when nothing clears the threshold."""
+        phrase = phrase.strip()
+        if not phrase:
+            return []
+        uri = self.lookup_id(phrase)
+        if uri:
+            return [self._match(_Hit(uri, 1.0, f"taxonomy id '{phrase}'"))]
+        reading = read_phrase(phrase)
+        hits, as_written = self._read_exactly(reading)
+        if _NOT_A_SKILL in hits:
+            return []
+        if hits and not as_written:
+            # A reading that dropped or corrected words may have missed a longer known term.
+            hits += self._spot_in_phrase(reading)
+        hits = (hits
+                or self._read_parts(reading)
+                or self._spot_in_phrase(reading)
+                or self._fuzzy(reading))
+        return self._best(hits, limit)
+
+    def lookup_id(self, text: str) -> str | None:
+        """The skill URI that `text` (a URI or a code) identifies, if any."""
+        return self._ids.get(_id_key(text))
+
+    def spot(self, text: str, factor: float = 0.7) -> list[Match]:
+        """Labels and synonyms named in free text, on word boundaries, at reduced confidence."""
+        words = tokens(text)
+        hits = [_Hit(h.uri, h.confidence * factor, f"{h.reason}, found in text", h.kind_rank)
+                for h, _start, _end in self._spans(words)]
+        return self._best(hits, limit=None)
+
+    # -- readings ---------------------------------------------------------------------------
+
+    def _read_exactly(self, reading: Reading) -> tuple[list[_Hit], bool]:
+        """Hits of the readings of the phrase, spelling-corrected ones included, up to the
+        first reading that names a label or synonym exactly; and whether that reading is
+        the phrase as written."""
+        qualifier = frozenset(reading.qualifier)
+        hits: list[_Hit] = []
+        for variant in reading.variants:
+            for candidate in (variant, self._corrected(variant)):
+                if candidate is None:
+                    continue
+                tier, found = self._exact_tiers(candidate, qualifier)
+                hits += found
+                if tier == _EXACT_TIER:
+                    return hits, candidate is reading.variants[0]
+        return hits, False
+
+    def _read_parts(self, reading: Reading) -> list[_Hit]:
+        hits: list[_Hit] = []
+        for part in reading.parts:
+            part_reading = read_phrase(part)
+            words = part_reading.variants[0].words
+            if len(words) == 1 and not self._distinctive(words[0]):
+                continue
+            for hit in self._read_exactly(part_reading)[0]:
+                if hit is _NOT_A_SKILL:
+                    continue
+                hits.append(_Hit(hit.uri, hit.confidence * _PART_FACTOR,
+                                 f"{hit.reason}, in part '{part.strip()}'", hit.kind_rank))
+        return hits
+
+    def _exact_tiers(self, variant: Variant, qualifier: frozenset[str]) -> tuple[int, list[_Hit]]:
+        """The first tier with hits and its hits: exact label or synonym, label without
+        qualifier, label without spaces, same words."""
+        key = variant.key
+        hits = self._label_hits(self.index.exact(key), key, 1.0) + list(
+            self._synonym_hits.get(compact(key), ()))
+        if _NOT_A_SKILL in hits:
+            return _EXACT_TIER, [_NOT_A_SKILL]
+        tier = _EXACT_TIER
+        if not hits:
+            tier += 1
+            hits = self._label_hits(self.index.unqualified(key), key, _UNQUALIFIED_CONFIDENCE,
+                                    "label without qualifier")
+            hits = self._prefer_qualified(hits, qualifier)
+        if not hits:
+            tier += 1
+            hits = self._label_hits(self.index.compact(key), key, _COMPACT_CONFIDENCE,
+                                    "label without spaces")
+        if not hits:
+            tier += 1
+            bag = bag_of_stems(variant.words)
+            if bag:
+                hits = self._label_hits(self.index.same_words(bag), key, _SAME_WORDS_CONFIDENCE,
+                                        "same words")
+        if not hits:
+            return tier, []
+        note = f", {variant.note}" if variant.note else ""
+        return tier, [_Hit(h.uri, h.confidence * variant.factor, h.reason + note, h.kind_rank)
+                      for h in hits]
+
+    def _label_hits(self, positions: list[int], key: str, tier_confidence: float,
+                    how: str = "") -> list[_Hit]:
+        hits = []
+        for position in positions:
+            entry = self.index.entries[position]
+            value = tier_confidence * _LABEL_CONFIDENCE[entry.kind]
+            if how:
+                reason = f"{entry.kind} '{entry.text}' = '{key}' ({how})"
+            else:
+                reason = f"{entry.kind} '{entry.text}'"
+            hits.append(_Hit(entry.uri, value, reason, KIND_RANK[entry.kind]))
+        return hits
+
+    def _prefer_qualified(self, hits: list[_Hit], qualifier: frozenset[str]) -> list[_Hit]:
+        """With "Puppet (Configuration Management Tool)", prefer the skill the qualifier describes."""
+        if not qualifier or len({h.uri for h in hits}) < 2:
+            return hits
+        wanted = bag_of_stems(qualifier)
+        scored = [(len(wanted & self._description_bag(h.uri)), h) for h in hits]
+        best = max(score for score, _ in scored)
+        return [h for score, h in scored if score == best]
+
+    def _description_bag(self, uri: str) -> frozenset[str]:
+        skill = self.taxonomy.skill(uri)
+        if skill is None:
+            return frozenset()
+        return bag_of_stems(tokens(f"{skill.label} {skill.description}"))
+
+    def _corrected(self, variant: Variant) -> Variant | None:
+        fixes = {w: self.index.correct(w) for w in variant.words}
+        fixes = {w: c for w, c in fixes.items() if c and w not in self.synonyms}
+        if not fixes:
+            return None
+        words = tuple(fixes.get(w, w) for w in variant.words)
+        note = ", ".join(f"'{w}' read as '{c}'" for w, c in fixes.items())
+        if variant.note:
+            note = f"{variant.note}, {note}"
+        return Variant(words, variant.factor * _SPELLING_FACTOR, note)
+
+    # -- synonyms ---------------------------------------------------------------------------
+
+    def _resolve_synonym(self, key: str, depth: int = 0) -> tuple[_Hit, ...]:
+        hits: list[_Hit] = []
+        for entry in self.synonyms.lookup(key):
+            if entry.relation == "none":
+                return (_NOT_A_SKILL,)
+            confidence = _SYNONYM_CONFIDENCE[entry.relation]
+            for uri, label in self._synonym_targets(entry, depth):
+                relation = " (broader)" if entry.relation == "broader" else ""
+                hits.append(_Hit(uri, confidence,
+                                 f"synonym '{entry.term}' \u2192 '{label}'{relation}", 0))
+        return tuple(hits)
+
+    def _synonym_targets(self, entry: Synonym, depth: int) -> list[tuple[str, str]]:
+        uri = self.lookup_id(entry.target)
+        if uri:
+            return [(uri, self.taxonomy.skills[uri].label)]
+        key = normalise(entry.target)
+        positions = self.index.exact(key) or self.index.unqualified(key)
+        if positions:
+            best = min(positions, key=lambda p: KIND_RANK[self.index.entries[p].kind])
+            found = self.index.entries[best]
+            return [(found.uri, self.taxonomy.skills[found.uri].label)]
+        if depth == 0 and key in self.synonyms and key != normalise(entry.term):
+            return [(h.uri, self.taxonomy.skills[h.uri].label)
+                    for h in self._resolve_synonym(key, depth + 1)]
+        return []
+
+    # -- spotting and fuzzy -----------------------------------------------------------------
+
+    def _spans(self, words: tuple[str, ...]) -> Iterable[tuple[_Hit, int, int]]:
+        """Label and synonym hits for word spans, longest first, never overlapping."""
+        taken = [False] * len(words)
+        for size in range(min(_MAX_SPAN, len(words)), 0, -1):
+            for start in range(len(words) - size + 1):
+                if any(taken[start:start + size]):
+                    continue
+                span = words[start:start + size]
+                key = " ".join(span)
+                hits = list(self._synonym_hits.get(compact(key), ()))
+                if not hits and (size > 1 or self._distinctive(span[0])):
+                    hits = (self._label_hits(self.index.exact(key), key, 1.0)
+                            or self._label_hits(self.index.unqualified(key), key,
+                                                _UNQUALIFIED_CONFIDENCE, "label without qualifier"))
+                if hits:
+                    taken[start:start + size] = [True] * size
+                    for hit in hits:
+                        if hit is not _NOT_A_SKILL:
+                            yield hit, start, start + size
+
+    def _distinctive(self, word: str) -> bool:
+        return (len(word) >= 3 and not word.isdigit() and word not in FUNCTION_WORDS
+                and self.index.label_count(stem(word)) <= _DISTINCTIVE_WORD_LABELS)
+
+    def _spot_in_phrase(self, reading: Reading) -> list[_Hit]:
+        """Terms spotted in a longer phrase, weighted by the share of its meaningful words
+        they explain (filler and vendor names explain nothing and need no explaining)."""
+        words = reading.variants[0].words
+        if len(words) < 2:
+            return []
+        meaningful = set(content_words(words))
+        weights = [self.index.weight(stem(w)) if w in meaningful and w not in FUNCTION_WORDS
+                   else 0.0 for w in words]
+        total = sum(weights)
+        if total <= 0:
+            return []
+        positions_by_uri: dict[str, set[int]] = {}
+        spans = list(self._spans(words))
+        for hit, start, end in spans:
+            positions_by_uri.setdefault(hit.uri, set()).update(range(start, end))
+        hits = []
+        for hit, _start, _end in spans:
+            coverage = sum(weights[i] for i in positions_by_uri[hit.uri]) / total
+            hits.append(_Hit(hit.uri, hit.confidence * (0.45 + 0.5 * coverage),
+                             f"{hit.reason}, spotted in the phrase ({coverage:.0%} of it)",
+                             hit.kind_rank))
+        return hits
+
+    def _fuzzy(self, reading: Reading) -> list[_Hit]:
+        """Labels sharing the phrase's rarer stems, scored by weighted overlap and by
+        rapidfuzz's similarity of the whole strings."""
+        hits: list[_Hit] = []
+        variants = [reading.variants[0]]
+        corrected = self._corrected(reading.variants[0])
+        if corrected:
+            variants.append(corrected)
+        for variant in variants:
+            words = content_words(variant.words)
+            query_bag = bag_of_stems(words)
+            if not query_bag:
+                continue
+            query_key = " ".join(words)
+            for position, overlap in self.index.overlap(query_bag, _FUZZY_SHORTLIST):
+                entry = self.index.entries[position]
+                surface = fuzz.ratio(query_key, entry.key)
+                score = (_FUZZY_CEILING * _LABEL_CONFIDENCE[entry.kind] * variant.factor
+                         * (0.7 * overlap + 0.3 * surface / 100))
+                if len(query_bag) == 1 and len(entry.bag) > 1:
+                    # One word found inside a longer label ("airflow" in "airflow analysis")
+                    # is weak evidence.
+                    score *= _ONE_WORD_IN_LONGER_LABEL
+                if score >= self.threshold:
+                    note = f"; {variant.note}" if variant.note else ""
+                    hits.append(_Hit(entry.uri, score,
+                                     f"{entry.kind} '{entry.text}' \u2248 '{reading.phrase}' "
+                                     f"(fuzzy {surface:.0f}{note})", KIND_RANK[entry.kind]))
+        return hits
+
+    # -- results ----------------------------------------------------------------------------
+
+    def _best(self, hits: list[_Hit], limit: int | None) -> list[Match]:
+        best: dict[str, _Hit] = {}
+        for hit in hits:
+            current = best.get(hit.uri)
+            if current is None or (hit.confidence, -hit.kind_rank) > (current.confidence,
+                                                                      -current.kind_rank):
+                best[hit.uri] = hit
+        ranked = sorted(
+            (h for h in best.values() if h.confidence >= self.threshold),
+            key=lambda h: (-round(h.confidence, 3), h.kind_rank,
+                           -self.taxonomy.demand(h.uri), self.taxonomy.skills[h.uri].label))
+        return [self._match(h) for h in ranked[:limit]]
+
+    def _match(self, hit: _Hit) -> Match:
+        label = self.taxonomy.skills[hit.uri].label
+        return Match(hit.uri, label, round(min(hit.confidence, 1.0), 3), hit.reason)
+
+
+def _id_key(text: str) -> str:
+    key = text.strip().lower().rstrip("/")
+    for scheme in ("https://", "http://"):
+        if key.startswith(scheme):
+            return key[len(scheme):]
+    return key
+
+
+def _id_index(taxonomy: Taxonomy) -> dict[str, str]:
+    """URIs without scheme, and the last segment of each URI when it is unique and id-like."""
+    ids: dict[str, str] = {}
+    codes: dict[str, list[str]] = {}
+    for uri in taxonomy.skills:
+        ids[_id_key(uri)] = uri
+        code = _id_key(uri).rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+        if any(ch.isdigit() for ch in code) and len(code) >= 4:
+            codes.setdefault(code, []).append(uri)
+    for code, uris in codes.items():
+        if len(uris) == 1:
+            ids.setdefault(code, uris[0])
+    return ids

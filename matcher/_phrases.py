@@ -1,0 +1,90 @@
+"""How a badge phrase is read before matching: its variants and the words that add nothing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ._normalise import split_parenthetical, strip_version, tokens
+
+# Words that qualify a skill without naming one: levels, credential words, filler.
+FILLER_WORDS = frozenset("""
+skill knowledge basic advanced advance fundamental foundation foundational concept
+certified certification certificate professional introduction intro essential expert expertise
+experience experienced proficiency proficient working good strong excellent level
+course training specialization associate practitioner beginner intermediate
+awareness overview understanding ability familiarity familiar sound solid
+bootcamp masterclass nanodegree badge credential exam
+""".split())
+
+# Names of vendors and course platforms that prefix course and credential titles.
+VENDOR_WORDS = frozenset("""
+google microsoft meta ibm apache adobe oracle cisco coursera udemy edx linkedin simplilearn
+upgrad nptel great infosys springboard hubspot academy skillsoft pluralsight datacamp
+credly acclaim accredible badgr
+""".split())
+
+_PART_SEPARATORS = re.compile(r"\s*(?:[/,;|:]|\s-\s|\s–\s)\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One reading of a phrase, with the confidence factor and note it costs."""
+
+    words: tuple[str, ...]
+    factor: float
+    note: str = ""
+
+    @property
+    def key(self) -> str:
+        return " ".join(self.words)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A phrase read for matching: its readings, its qualifier and its parts."""
+
+    phrase: str
+    variants: tuple[Variant, ...]
+    qualifier: tuple[str, ...]
+    parts: tuple[str, ...]
+
+
+def read_phrase(phrase: str) -> Reading:
+    head, qualifier = split_parenthetical(phrase)
+    full = tokens(phrase)
+    variants: list[Variant] = [Variant(full, 1.0)]
+    head_words = tokens(head)
+    if qualifier and head_words:
+        variants.append(Variant(head_words, 0.97, f"without '({qualifier})'"))
+    _add_reduced(variants, head_words)
+    parts = tuple(p for p in _PART_SEPARATORS.split(head) if p.strip())
+    return Reading(phrase, tuple(_unique(variants)), tokens(qualifier),
+                   parts if len(parts) > 1 else ())
+
+
+def content_words(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words of a phrase without filler and vendor names (all of them, if nothing is left)."""
+    kept = tuple(w for w in words if w not in FILLER_WORDS and w not in VENDOR_WORDS
+                 and not w.isdigit())
+    return kept or words
+
+
+def _add_reduced(variants: list[Variant], words: tuple[str, ...]) -> None:
+    without_filler = content_words(words)
+    if without_filler != words:
+        dropped = [w for w in words if w not in without_filler]
+        variants.append(Variant(without_filler, 0.95, f"ignoring '{' '.join(dropped)}'"))
+    unversioned = tuple(strip_version(w) for w in without_filler)
+    if unversioned != without_filler:
+        variants.append(Variant(unversioned, 0.95, "ignoring the version"))
+
+
+def _unique(variants: list[Variant]) -> list[Variant]:
+    seen: set[tuple[str, ...]] = set()
+    kept = []
+    for variant in variants:
+        if variant.words and variant.words not in seen:
+            seen.add(variant.words)
+            kept.append(variant)
+    return kept
