@@ -34,6 +34,7 @@ MAX_N_DEGREE_CALLS = 2_000
 CANON_TIME_LIMIT = 5.0
 MAX_WALK_DEPTH = 64
 _RESOLVER_CACHES = 32
+_MEMO_SIZE = 4096
 
 
 class LdError(VerifierError):
@@ -142,6 +143,40 @@ class _Resolver(ContextResolver):
     _stable: frozenset[int] = frozenset()
 
 
+class _Processor(jsonld.JsonLdProcessor):
+    """pyld's processor, remembering processed scoped contexts.
+
+    pyld caches a processed context by the active context it was applied to, but
+    a type-scoped context (not propagated) is applied to a fresh clone each time,
+    so that cache never hits and every node re-creates its term definitions.
+    Processing is a pure function of (active context, local context, flags), and
+    both are immutable shared objects here, so the result is memoised on them."""
+
+    def __init__(self, memo: "OrderedDict[tuple, tuple[Any, Any]]", on_property_dropped: Any) -> None:
+        super().__init__(on_property_dropped=on_property_dropped)
+        self._memo = memo
+
+    def _process_context(self, active_ctx, local_ctx, options, override_protected=False, propagate=True,
+                         validate_scoped=True, cycles=None):
+        uuid = active_ctx.get("_uuid") if cycles is None else None
+        if uuid is None or not isinstance(local_ctx, (dict, list)):
+            return super()._process_context(active_ctx, local_ctx, options, override_protected, propagate,
+                                             validate_scoped, cycles)
+        key = (uuid, id(local_ctx), override_protected, propagate, validate_scoped)
+        hit = self._memo.get(key)
+        if hit is not None and hit[0] is local_ctx:
+            return hit[1]
+        result = super()._process_context(active_ctx, local_ctx, options, override_protected, propagate,
+                                          validate_scoped, cycles)
+        self._memo[key] = (local_ctx, result)  # holding local_ctx keeps its id from being reused
+        if len(self._memo) > _MEMO_SIZE:
+            try:
+                self._memo.popitem(last=False)
+            except KeyError:  # emptied by another thread meanwhile
+                pass
+        return result
+
+
 class _Engine:
     """Loader and caches for one selection."""
 
@@ -152,6 +187,7 @@ class _Engine:
         self.fetcher = fetcher
         self.shared_cache: dict = {}
         self.by_identity: dict[int, tuple[Any, Any]] = {}
+        self.memo: "OrderedDict[tuple, tuple[Any, Any]]" = OrderedDict()
         self.stable = frozenset(id(obj) for v in selection.variants if v.source != "document map"
                                 for obj in _objects(v.document))
 
@@ -236,7 +272,7 @@ def expand(document: Any, selection: Selection, fetcher: Any = None) -> tuple[An
     """Safe-mode expansion: (expanded, processor, options)."""
     engine = _engine(selection, fetcher)
     dropped: list[Any] = []
-    processor = jsonld.JsonLdProcessor(on_property_dropped=dropped.append)
+    processor = _Processor(engine.memo, dropped.append)
     options = {"base": RELATIVE_BASE, "documentLoader": engine.load, "contextResolver": engine.resolver(),
                "processingMode": "json-ld-1.1", "produceGeneralizedRdf": False, "rdfDirection": None,
                "extractAllScripts": False}
