@@ -27,11 +27,13 @@ class Skill:
 
 @dataclass(frozen=True, slots=True)
 class Requirement:
-    """One skill a role asks for, with its weight (0..1) and whether it is essential."""
+    """One skill a role asks for, with its weight (0..1), whether it is essential and,
+    where the taxonomy says, the level it is needed at (0..1)."""
 
     skill_uri: str
     weight: float = 1.0
     essential: bool = True
+    level: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
