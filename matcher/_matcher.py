@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from ._evidence import Evidence, map_signals
+from ._extract import Signal
 from ._index import (ALTERNATIVE, FUNCTION_WORDS, HIDDEN, KIND_RANK, PREFERRED,
                      LabelIndex, bag_of_stems)
 from ._model import Taxonomy
@@ -104,6 +106,10 @@ class Matcher:
                 or self._spot_in_phrase(reading)
                 or self._fuzzy(reading))
         return self._best(hits, limit)
+
+    def map_signals(self, signals: Iterable[Signal]) -> list[Evidence]:
+        """The skills a credential's signals evidence, hierarchy credit included."""
+        return map_signals(self, signals)
 
     def lookup_id(self, text: str) -> str | None:
         """The skill URI that `text` (a URI or a code) identifies, if any."""
