@@ -146,6 +146,8 @@ class HttpFetcher:
                     content = self._read_capped(response, current, limit, deadline)
             except _AddressRefused as exc:
                 raise FetchError(current, f"refused: {exc}", kind="ssrf_refused") from None
+            except httpx.InvalidURL as exc:
+                raise FetchError(current, f"not a fetchable URL ({exc})", kind="bad_url") from None
             except httpx.TimeoutException:
                 raise FetchError(current, f"timed out after {self.timeout:g} s", kind="timeout") from None
             except httpx.HTTPError as exc:
