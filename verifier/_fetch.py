@@ -195,7 +195,11 @@ class DocumentMap:
             spec = value if isinstance(value, Mapping) else {"path": value}
             if not isinstance(spec.get("path"), str):
                 raise InputError(f"document map entry for {url} has no path", "bad_document_map")
-            self._entries[urldefrag(url)[0]] = _Entry(base / spec["path"], int(spec.get("status", 200)),
+            status = spec.get("status", 200)
+            if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
+                raise InputError(f"document map entry for {url} has a status that is not an HTTP status code",
+                                 "bad_document_map")
+            self._entries[urldefrag(url)[0]] = _Entry(base / spec["path"], status,
                                                       str(spec.get("content_type", "application/json")))
         self._cache: dict[Path, bytes] = {}
 
