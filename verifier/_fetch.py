@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,12 +82,53 @@ class _AddressRefused(Exception):
         super().__init__(f"{host} resolves to {address}, {why}")
 
 
+class _Deadline(threading.local):
+    """The instant the current thread's fetch must be over, if one is under way."""
+
+    at: float | None = None
+
+    def limit(self, timeout: float | None) -> float | None:
+        """A socket operation's timeout, cut to what is left of the whole fetch."""
+        if self.at is None:
+            return timeout
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise httpcore.ReadTimeout("the fetch's total time limit passed")
+        return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read and write stops at the fetch's deadline, so a
+    server trickling headers cannot hold a fetch open past its time limit."""
+
+    def __init__(self, stream: httpcore.NetworkStream, deadline: _Deadline) -> None:
+        self._stream = stream
+        self._deadline = deadline
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, self._deadline.limit(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, self._deadline.limit(timeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname: str | None = None, timeout: float | None = None):
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, self._deadline.limit(timeout)),
+                               self._deadline)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
 class _GuardedBackend(httpcore.SyncBackend):
     """Resolves the host itself, refuses non-public addresses, and connects to
     the address it checked, so DNS cannot change between check and connect."""
 
     def __init__(self, allow_hosts: frozenset[str]) -> None:
         self._allow_hosts = allow_hosts
+        self.deadline = _Deadline()
 
     def connect_tcp(self, host: str, port: int, timeout: float | None = None,
                     local_address: str | None = None, socket_options: Iterable[Any] | None = None):
@@ -100,16 +142,18 @@ class _GuardedBackend(httpcore.SyncBackend):
                 if why:
                     raise _AddressRefused(host, info[4][0], why)
         family, _, _, _, sockaddr = infos[0]
-        return super().connect_tcp(sockaddr[0], port, timeout=timeout, local_address=local_address,
-                                   socket_options=socket_options)
+        stream = super().connect_tcp(sockaddr[0], port, timeout=self.deadline.limit(timeout),
+                                     local_address=local_address, socket_options=socket_options)
+        return _DeadlineStream(stream, self.deadline)
 
 
 class _GuardedTransport(httpx.HTTPTransport):
     def __init__(self, allow_hosts: frozenset[str]) -> None:
         super().__init__(trust_env=False)
+        self.backend = _GuardedBackend(allow_hosts)
         # httpx has no public hook for the network backend; replace its pool with one using ours.
         self._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(trust_env=False),
-                                             network_backend=_GuardedBackend(allow_hosts), max_connections=20)
+                                             network_backend=self.backend, max_connections=20)
 
 
 class HttpFetcher:
@@ -121,7 +165,9 @@ class HttpFetcher:
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
-        self._client = httpx.Client(transport=_GuardedTransport(self.allow_hosts), follow_redirects=False,
+        transport = _GuardedTransport(self.allow_hosts)
+        self._deadline = transport.backend.deadline
+        self._client = httpx.Client(transport=transport, follow_redirects=False,
                                     timeout=httpx.Timeout(timeout), headers={"User-Agent": USER_AGENT},
                                     trust_env=False)
 
@@ -132,8 +178,14 @@ class HttpFetcher:
         return _fetch_json(self, url)
 
     def get(self, url: str, *, accept: str = ACCEPT_JSON, max_bytes: int | None = None) -> Response:
-        limit = max_bytes or self.max_bytes
         deadline = time.monotonic() + self.timeout
+        self._deadline.at = deadline
+        try:
+            return self._get(url, accept, max_bytes or self.max_bytes, deadline)
+        finally:
+            self._deadline.at = None
+
+    def _get(self, url: str, accept: str, limit: int, deadline: float) -> Response:
         current = urldefrag(url)[0]
         for _ in range(self.max_redirects + 1):
             check_scheme(current)
