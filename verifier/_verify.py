@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Callable
 
 from ._errors import FetchError, InputError
@@ -88,6 +88,8 @@ def verify_envelope(envelope: Envelope, ctx: Context) -> Report:
 def verify(data: bytes | str | dict[str, Any], *, fetcher: Fetcher | None = None, at: datetime | None = None,
            recipient: str | None = None, source: str | None = None, trust: Any = None) -> Report:
     """Verify one credential given as file bytes, text (JSON, JWS, URL) or a parsed JSON object."""
+    if at is not None and at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)  # badge dates are aware; a naive instant is taken as UTC
     ctx = Context(fetcher or HttpFetcher(), at or utc_now(), recipient, trust)
     raw = data if isinstance(data, bytes) else str(data).encode()
     try:
