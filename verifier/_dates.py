@@ -21,7 +21,10 @@ def parse_datetime(value: Any) -> datetime | None:
         return None
     text = value.strip()
     if text.isdigit():
-        return parse_datetime(int(text))
+        try:
+            return parse_datetime(int(text))
+        except ValueError:  # more digits than int() converts
+            return None
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     try:
