@@ -33,8 +33,9 @@ def identity_matches(identity_object: dict[str, Any], claimed: str) -> tuple[boo
         if not sep or algorithm.lower() not in _HASHES:
             return False, f"unsupported identity hash {identity[:16]!r}"
         salt = identity_object.get("salt") or ""
-        same = any(hmac.compare_digest(_HASHES[algorithm.lower()]((c + str(salt)).encode("utf-8")).hexdigest(),
-                                       digest.lower()) for c in candidates)
+        expected = digest.lower().encode("utf-8")  # bytes: compare_digest refuses non-ASCII str
+        same = any(hmac.compare_digest(_HASHES[algorithm.lower()]((c + str(salt)).encode("utf-8")).hexdigest()
+                                       .encode(), expected) for c in candidates)
         return same, f"{algorithm.lower()} hash of the {kind} {'matches' if same else 'does not match'}"
     same = normalise_identity(kind, identity) in candidates
     return same, f"plain {kind} {'matches' if same else 'does not match'}"
