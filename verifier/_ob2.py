@@ -306,6 +306,9 @@ def verify_endorsement(reference: Any, linked: LinkedDocuments, ctx) -> Report:
     except (LinkError, InputError) as exc:
         report.checks.append(failed("input", str(exc), "unreachable", indeterminate=True))
         return report
+    if not isinstance(document, dict):
+        report.checks.append(failed("input", "the endorsement's JWS payload is not a JSON object", "not_a_badge"))
+        return report
     subject = _Subject(document, "endorsement", token)
     problem = _schema_check("ob2/endorsement", document, "Endorsement")
     checks = [context_check([("endorsement", document)])] + ([problem] if problem else [])
