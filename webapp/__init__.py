@@ -7,10 +7,10 @@ from typing import Any
 from flask import Flask
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
+def create_app(config: dict[str, Any] | None = None, *, instance_path: str | None = None) -> Flask:
     """Build the app: configuration (defaults < instance/config.py < environment < ``config``),
     the database brought up to date, error handlers, the API, commands and the job runner."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     from . import config as configuration
     configuration.load(app, config)
 

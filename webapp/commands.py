@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
@@ -33,6 +34,7 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 @click.option("--json", "as_json", is_flag=True, help="print JSON")
 def init_db(as_json: bool) -> None:
     """Create or upgrade the database schema (the app also does this when it starts)."""
@@ -43,6 +45,7 @@ def init_db(as_json: bool) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("username")
 @click.password_option(help="prompted for when not given")
 @click.option("--json", "as_json", is_flag=True)
@@ -62,6 +65,7 @@ def create_user_command(username: str, password: str, as_json: bool) -> None:
 
 
 @click.command("create-api-key")
+@with_appcontext
 @click.option("--scope", type=click.Choice(SCOPES), required=True, help="read, or write (which may also read)")
 @click.option("--name", default="", help="what the key is for, e.g. the HR system's name")
 @click.option("--user", "username", default=None, help="the user the key belongs to")
@@ -82,6 +86,7 @@ def create_api_key_command(scope: str, name: str, username: str | None, as_json:
 
 
 @click.command("import-taxonomy")
+@with_appcontext
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True)
 def import_taxonomy(path: Path, as_json: bool) -> None:
@@ -104,6 +109,7 @@ def import_taxonomy(path: Path, as_json: bool) -> None:
 
 
 @click.command("reverify")
+@with_appcontext
 @click.option("--candidate", "candidate_id", type=int, default=None, help="only this candidate")
 @click.option("--json", "as_json", is_flag=True)
 def reverify(candidate_id: int | None, as_json: bool) -> None:

@@ -199,9 +199,9 @@ def _upload_items() -> list[Item]:
             return [Item("credential", document.encode())]
         if not isinstance(document, dict):
             raise unprocessable("credential must be a JSON object or a JWT")
-        body = document
-    from flask import json
-    return [Item("credential", json.dumps(body, sort_keys=True, ensure_ascii=False).encode())]
+        from flask import json
+        return [Item("credential", json.dumps(document, sort_keys=True, ensure_ascii=False).encode())]
+    return [Item("credential", request.get_data())]  # the credential itself: kept byte for byte
 
 
 @bp.post("/candidates/<int:candidate_id>/credentials")
