@@ -89,7 +89,9 @@ def unbake_svg(data: bytes) -> tuple[str, str]:
         element = next((found for ns in OB_NAMESPACES if (found := root.find(f".//{{{ns}}}{name}")) is not None),
                        None)
         if element is not None:
-            payload = element.get("verify") or (element.text or "").strip()
+            # The baking spec: a body is the assertion itself; only a bodiless element's
+            # verify attribute carries the payload (a JWS, or for hosted badges the URL).
+            payload = (element.text or "").strip() or element.get("verify", "").strip()
             if not payload:
                 raise InputError(f"the SVG's openbadges:{name} element is empty", "not_a_badge")
             return name, payload
