@@ -129,7 +129,11 @@ def _read_credential(path: Path) -> dict[str, Any]:
     try:
         credential = ingest(data, str(path)).credential
     except InputError as error:
-        raise ValueError(f"{path}: {error}") from None
+        # Extraction needs no valid badge: a bare BadgeClass or Achievement JSON will do.
+        try:
+            return _plain_json(path, data)
+        except ValueError:
+            raise ValueError(f"{path}: {error}") from None
     if not isinstance(credential, dict):
         raise ValueError(f"{path}: the credential is a reference, not a document")
     return credential

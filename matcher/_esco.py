@@ -27,7 +27,7 @@ def load_esco(folder: Path) -> Taxonomy:
     broader = _links(folder, "broaderRelationsSkillPillar", "conceptUri", "broaderUri")
     related = _links(folder, "skillSkillRelations", "originalSkillUri", "relatedSkillUri")
     skill_objects = [
-        Skill(uri=uri, label=label, alt_labels=_labels(alt), hidden_labels=_labels(hidden),
+        Skill(uri=uri, label=label.strip(), alt_labels=_labels(alt), hidden_labels=_labels(hidden),
               description=description, kind=kind,
               broader=broader.get(uri, ()), related=related.get(uri, ()))
         for uri, label, alt, hidden, description, kind in zip(
@@ -40,7 +40,7 @@ def load_esco(folder: Path) -> Taxonomy:
     occupations = read_table(occupations_path, _SKILL_COLUMNS)
     requirements = _requirements(folder)
     roles = [
-        Role(uri=uri, label=label, alt_labels=_labels(alt), description=description,
+        Role(uri=uri, label=label.strip(), alt_labels=_labels(alt), description=description,
              requirements=requirements.get(uri, ()), source="esco")
         for uri, label, alt, description in zip(
             _column(occupations, "conceptUri"), _column(occupations, "preferredLabel"),

@@ -95,6 +95,8 @@ class Matcher:
         if uri:
             return [self._match(_Hit(uri, 1.0, f"taxonomy id '{phrase}'"))]
         reading = read_phrase(phrase)
+        if not reading.variants:  # punctuation only
+            return []
         hits, as_written = self._read_exactly(reading)
         if _NOT_A_SKILL in hits:
             return []
@@ -110,6 +112,11 @@ class Matcher:
     def map_signals(self, signals: Iterable[Signal]) -> list[Evidence]:
         """The skills a credential's signals evidence, hierarchy credit included."""
         return map_signals(self, signals)
+
+    def unresolved_synonyms(self) -> list[Synonym]:
+        """Synonyms whose target is not a label or id of this taxonomy (so they do nothing)."""
+        return [entry for entry in self.synonyms.entries()
+                if entry.relation != "none" and not self._synonym_targets(entry, depth=0)]
 
     def lookup_id(self, text: str) -> str | None:
         """The skill URI that `text` (a URI or a code) identifies, if any."""
@@ -144,6 +151,8 @@ class Matcher:
         hits: list[_Hit] = []
         for part in reading.parts:
             part_reading = read_phrase(part)
+            if not part_reading.variants:
+                continue
             words = part_reading.variants[0].words
             if len(words) == 1 and not self._distinctive(words[0]):
                 continue
