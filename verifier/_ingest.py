@@ -115,6 +115,8 @@ def _classify_json(document: Any, raw: bytes, source: str | None, container: str
     contexts = _contexts(document)
     types = _types(document)
     verification = document.get("verification")
+    if OB1_CONTEXT in contexts and OB2_CONTEXT not in contexts:  # 1.1 assertions are typed "Assertion" too
+        return Envelope("legacy", "ob1", document, raw, source, container=container)
     if "Assertion" in types or (not types and "badge" in document and isinstance(verification, dict)) \
             or (OB2_CONTEXT in contexts and not types and "recipient" in document):
         kind = verification.get("type") if isinstance(verification, dict) else None
