@@ -81,6 +81,7 @@ def init_app(app: Flask) -> None:
     url = app.config["DATABASE_URL"]
     if url.startswith("sqlite:///") and not url.startswith("sqlite:////") and ":memory:" not in url:
         # A relative SQLite path lives in the instance folder.
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         url = "sqlite:///" + str(Path(app.instance_path) / url[len("sqlite:///"):])
         app.config["DATABASE_URL"] = url
     database = Database(url, echo=app.config.get("SQLALCHEMY_ECHO", False))
