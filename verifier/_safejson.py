@@ -55,3 +55,5 @@ def parse_json(data: bytes | str, *, what: str = "input", max_bytes: int = MAX_J
     except json.JSONDecodeError as exc:
         raise InputError(f"{what} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
                          "malformed") from None
+    except ValueError:  # int() refuses numbers of more than 4300 digits
+        raise InputError(f"{what} contains a number too long to read", "malformed") from None
