@@ -9,7 +9,7 @@ A piece of evidence (a credential mapped onto a skill) has a strength
 - recency: 1.0 for credentials issued in the last two years, then halving every three years
   down to 0.25; 0.9 when undated; 0 once expired;
 - hierarchy credit: evidence of a narrower skill (SQL) covers a requirement for a broader one
-  (query languages) at 0.8 per level of the taxonomy's broader links;
+  (query languages) at 0.8 per level of the taxonomy's broader links, as the matcher does;
 - issuer trust: given by the caller (an employer's trust lists), 0..1.
 
 A requirement is covered by the strongest evidence the role's verification policy accepts; the
@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from ._evidence import HIERARCHY_DEPTH, HIERARCHY_FACTOR
+
 STANDING = {"valid": 1.0, "valid-with-warnings": 0.8, "indeterminate": 0.5, "invalid": 0.0}
 _STANDING_ORDER = {"invalid": 0, "indeterminate": 1, "valid-with-warnings": 2, "valid": 3}
 VERIFIED = frozenset({"valid", "valid-with-warnings"})
-HIERARCHY_FACTOR = 0.8
-HIERARCHY_DEPTH = 3
 RECENT_YEARS = 2.0
 HALF_LIFE_YEARS = 3.0
 RECENCY_FLOOR = 0.25

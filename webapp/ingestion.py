@@ -202,7 +202,7 @@ def _evidence_rows(credential: Credential, evidence: list[dict[str, Any]]) -> li
                      skill_uri=e["skill_uri"][:500], skill_label=e.get("skill_label", "")[:500],
                      confidence=float(e["confidence"]), reason=e.get("reason", ""),
                      signal_field=e.get("signal_field", "")[:100], signal_text=e.get("signal_text", ""),
-                     hierarchy=bool(e.get("hierarchy"))) for e in evidence]
+                     hierarchy=bool(e.get("hierarchy")), via=str(e.get("via") or "")[:500]) for e in evidence]
 
 
 def find_duplicate(session: Session, candidate_id: int, sha: str) -> Credential | None:

@@ -135,7 +135,8 @@ class Evidence(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     signal_field: Mapped[str] = mapped_column(String(100), default="")
     signal_text: Mapped[str] = mapped_column(Text, default="")
-    hierarchy: Mapped[bool] = mapped_column(Boolean, default=False)
+    hierarchy: Mapped[bool] = mapped_column(Boolean, default=False)  # credit passed up from ``via``
+    via: Mapped[str] = mapped_column(String(500), default="")
     credential: Mapped[Credential] = relationship(back_populates="evidence")
 
 

@@ -1,4 +1,7 @@
-"""Shortlists: stored evidence handed to ``matcher.rank``, and the rows explained."""
+"""Shortlists: stored evidence handed to ``matcher.rank``, and the rows explained.
+
+Only direct evidence is read: ranking gives hierarchy credit itself from the taxonomy's broader
+links, the same way for every role, so the matcher's stored hierarchy rows would only repeat it."""
 from __future__ import annotations
 
 from typing import Any
@@ -36,7 +39,7 @@ def shortlist(app: Flask, session: Session, role: Role, *, limit: int, offset: i
                Credential.verdict, Credential.issued_at, Credential.valid_until, Credential.issuer_id)
     for chunk in _chunks(sorted(wanted)):
         query = (select(*columns).join(Credential, Credential.id == Evidence.credential_id)
-                 .where(Evidence.skill_uri.in_(chunk)))
+                 .where(Evidence.skill_uri.in_(chunk), Evidence.hierarchy.is_(False)))
         for eid, cid, crid, skill, confidence, verdict, issued, until, issuer in session.execute(query):
             factor, trusted, _label = trust.assess(issuer)
             items.append(EvidenceItem(cid, crid, skill, confidence, verdict, issued, until, factor, trusted, eid))

@@ -24,7 +24,7 @@ def candidate(c: Candidate, *, credential_count: int | None = None) -> dict[str,
 def evidence(e: Evidence) -> dict[str, Any]:
     return {"skill_uri": e.skill_uri, "skill_label": e.skill_label, "confidence": e.confidence,
             "reason": e.reason, "signal": {"field": e.signal_field, "text": e.signal_text},
-            "hierarchy": e.hierarchy}
+            "hierarchy": e.hierarchy, "via": e.via or None}
 
 
 def credential(c: Credential, *, report: VerificationReport | dict[str, Any] | None = None,

@@ -119,7 +119,8 @@ def _evidence_dict(evidence: Any) -> dict[str, Any]:
                                                                            if signal is not None else "")),
         "signal_text": str(pick(evidence, "signal_text", default="") or (pick(signal, "text", "value", default="")
                                                                          if signal is not None else "")),
-        "hierarchy": bool(pick(evidence, "hierarchy", "hierarchy_credit", "via_hierarchy", default=False)),
+        "hierarchy": bool(pick(evidence, "hierarchy", "hierarchy_credit", default=False)),
+        "via": str(pick(evidence, "via", default="") or ""),
     }
 
 

@@ -160,6 +160,7 @@ def upgrade() -> None:
     sa.Column('signal_field', sa.String(length=100), nullable=False),
     sa.Column('signal_text', sa.Text(), nullable=False),
     sa.Column('hierarchy', sa.Boolean(), nullable=False),
+    sa.Column('via', sa.String(length=500), nullable=False),
     sa.ForeignKeyConstraint(['candidate_id'], ['candidates.id'], name=op.f('fk_evidence_candidate_id_candidates'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['credential_id'], ['credentials.id'], name=op.f('fk_evidence_credential_id_credentials'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_evidence'))
