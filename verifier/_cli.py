@@ -75,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         at = None
-        if args.at:
+        if args.at is not None:
             at = parse_datetime(args.at)
             if at is None:
                 raise UsageError(f"--at {args.at!r} is not an ISO-8601 date or date-time")
