@@ -6,9 +6,10 @@ import ipaddress
 import socket
 import threading
 import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Protocol
+from typing import Any, Iterable, Iterator, Mapping, Protocol
 from urllib.parse import urldefrag, urlsplit
 
 import httpcore
@@ -22,6 +23,7 @@ DEFAULT_TIMEOUT = 10.0
 MAX_REDIRECTS = 5
 USER_AGENT = "SkillProof-Verifier/1.0"
 ACCEPT_JSON = "application/ld+json, application/json;q=0.9, */*;q=0.1"
+ACCEPT_ENCODING = "gzip, deflate"  # only what _decoded() inflates under the size cap
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,8 @@ class HttpFetcher:
         transport = _GuardedTransport(self.allow_hosts)
         self._deadline = transport.backend.deadline
         self._client = httpx.Client(transport=transport, follow_redirects=False,
-                                    timeout=httpx.Timeout(timeout), headers={"User-Agent": USER_AGENT},
+                                    timeout=httpx.Timeout(timeout), headers={"User-Agent": USER_AGENT,
+                                                                             "Accept-Encoding": ACCEPT_ENCODING},
                                     trust_env=False)
 
     def close(self) -> None:
@@ -216,7 +219,7 @@ class HttpFetcher:
             raise FetchError(url, f"response of {declared} bytes is over the {limit}-byte limit",
                              response.status_code, kind="too_large")
         chunks, size = [], 0
-        for chunk in response.iter_bytes():
+        for chunk in _decoded(response, url, limit):
             size += len(chunk)
             if size > limit:
                 raise FetchError(url, f"response is over the {limit}-byte limit", response.status_code,
@@ -225,6 +228,26 @@ class HttpFetcher:
                 raise FetchError(url, f"response took over {self.timeout:g} s", kind="timeout")
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _decoded(response: httpx.Response, url: str, limit: int) -> Iterator[bytes]:
+    """The body's bytes, inflated at most ``limit + 1`` bytes per network chunk, so a
+    compressed bomb is refused by the size cap before it is inflated in memory."""
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    if encoding in ("", "identity"):
+        yield from response.iter_raw()
+        return
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        raise FetchError(url, f"the response uses the unsupported content encoding {encoding!r}",
+                         response.status_code, kind="bad_document")
+    inflater = zlib.decompressobj(zlib.MAX_WBITS | 32)  # a gzip or zlib header
+    try:
+        for chunk in response.iter_raw():
+            # at most limit + 1 bytes: a chunk that inflates further is over the cap anyway
+            yield inflater.decompress(chunk, limit + 1)
+    except zlib.error:
+        raise FetchError(url, "the compressed response is corrupt", response.status_code,
+                         kind="bad_document") from None
 
 
 @dataclass(frozen=True)
