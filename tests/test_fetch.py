@@ -2,8 +2,11 @@
 redirects, time and size, the SSRF guard, and the offline document map."""
 from __future__ import annotations
 
+import gzip
 import json
 import time
+import tracemalloc
+import zlib
 
 import pytest
 
@@ -158,6 +161,33 @@ def test_an_oversized_response_without_content_length_is_cut_off(server):
     fetcher = HttpFetcher(allow_hosts=LOOPBACK, timeout=5, max_bytes=100_000)
     assert fetch_error(fetcher, url).kind == "too_large"
     fetcher.close()
+
+
+def gzip_of_zeros(megabytes: int) -> bytes:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = b"\0" * (1024 * 1024)
+    return b"".join(compressor.compress(block) for _ in range(megabytes)) + compressor.flush()
+
+
+def test_a_gzip_response_is_decoded(server, allowed):
+    url = server.route("/gz", body=gzip.compress(json.dumps(DOC).encode()), headers={"Content-Encoding": "gzip"})
+    assert allowed.get_json(url) == DOC
+
+
+def test_a_gzip_bomb_is_cut_off_without_inflating_it(server):
+    # ~0.5 MB on the wire, 512 MB inflated; sent without Content-Length.
+    url = server.route("/bomb", body=gzip_of_zeros(512), headers={"Content-Encoding": "gzip"},
+                       content_length=False)
+    fetcher = HttpFetcher(allow_hosts=LOOPBACK, timeout=10, max_bytes=100_000)
+    tracemalloc.start()
+    try:
+        error = fetch_error(fetcher, url)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        fetcher.close()
+    assert error.kind == "too_large"
+    assert peak < 16 * 1024 * 1024, f"inflated {peak} bytes to enforce a 100 kB limit"
 
 
 def test_a_per_call_size_limit_overrides_the_default(server, allowed):
