@@ -116,8 +116,8 @@ class EvidenceItem:
     skill_uri: str
     confidence: float
     verdict: str
-    issued: datetime | None = None
-    valid_until: datetime | None = None
+    issued: datetime | float | None = None       # a datetime, or seconds since 1970 (UTC)
+    valid_until: datetime | float | None = None
     issuer_trust: float = 1.0
     issuer_trusted: bool = False
     evidence_id: Hashable | None = None
@@ -176,13 +176,21 @@ class Explanation:
     move_up: MoveUp | None
 
 
-def recency(issued: datetime | None, valid_until: datetime | None, now: datetime) -> float:
-    """1.0 when recent, fading with age, 0 once expired."""
-    if valid_until is not None and _aware(valid_until) <= now:
+def recency(issued: datetime | float | None, valid_until: datetime | float | None, now: datetime) -> float:
+    """1.0 when recent, fading with age, 0 once expired (naive datetimes are read as UTC)."""
+    return _recency(issued, valid_until, _aware(now).timestamp())
+
+
+def _timestamp(value: datetime | float) -> float:
+    return value if isinstance(value, (int, float)) else _aware(value).timestamp()
+
+
+def _recency(issued: datetime | float | None, valid_until: datetime | float | None, now: float) -> float:
+    if valid_until is not None and _timestamp(valid_until) <= now:
         return 0.0
     if issued is None:
         return UNDATED_RECENCY
-    age = (now - _aware(issued)).total_seconds() / _YEAR
+    age = (now - _timestamp(issued)) / _YEAR
     if age <= RECENT_YEARS:
         return 1.0
     return max(RECENCY_FLOOR, 0.5 ** ((age - RECENT_YEARS) / HALF_LIFE_YEARS))
@@ -288,6 +296,7 @@ class _Context:
         self.policy = policy
         self.verified_only = verified_only
         self.now = now
+        self._now_ts = now.timestamp()
         self.total_weight = sum(r.weight for r in requirements) or 1.0
         self._ancestors = ancestors
         self._index: dict[str, list[int]] = {}
@@ -315,18 +324,8 @@ class _Context:
         key = (item.issued, item.valid_until)
         value = self._recency.get(key)
         if value is None:
-            value = self._recency[key] = recency(item.issued, item.valid_until, self.now)
+            value = self._recency[key] = _recency(item.issued, item.valid_until, self._now_ts)
         return value
-
-    def strength(self, item: EvidenceItem, requirement: RequirementSpec, depth: int) -> float:
-        if self.verified_only and item.verdict not in VERIFIED:
-            return 0.0
-        if self.policy.rule(requirement.must_have).refusal(item.verdict, item.issuer_trusted):
-            return 0.0
-        confidence = min(max(item.confidence, 0.0), 1.0)
-        trust = min(max(item.issuer_trust, 0.0), 1.0)
-        return (confidence * HIERARCHY_FACTOR ** depth * STANDING.get(item.verdict, 0.0)
-                * self.recency_of(item) * trust)
 
     def refusal(self, item: EvidenceItem, requirement: RequirementSpec) -> tuple[str, str]:
         if self.verified_only and item.verdict not in VERIFIED:
@@ -364,16 +363,51 @@ def rank(requirements: Sequence[RequirementSpec], evidence: Iterable[EvidenceIte
                    _aware(now) if now else datetime.now(timezone.utc), ancestors)
     by_candidate: dict[Hashable, list[EvidenceItem]] = {}
     best: dict[Hashable, dict[int, tuple[float, EvidenceItem, int]]] = {}
+    # The loop below is the hot path (one pass per evidence item): the policy is turned into a
+    # lookup table and the per-item factors are computed once, before the requirements it covers.
+    accepts: dict[tuple[bool, str, bool], bool] = {}
+    must = [r.must_have for r in requirements]
+    hierarchy = [HIERARCHY_FACTOR ** d for d in range(HIERARCHY_DEPTH + 1)]
+    covers_of = ctx.covers
+    covers_cache = ctx._covers
+    recency_of = ctx.recency_of
+    policy_used = ctx.policy
     for item in evidence:
-        by_candidate.setdefault(item.candidate_id, []).append(item)
-        covers = ctx.covers(item.skill_uri)
+        cid = item.candidate_id
+        mine_items = by_candidate.get(cid)
+        if mine_items is None:
+            by_candidate[cid] = [item]
+        else:
+            mine_items.append(item)
+        covers = covers_cache.get(item.skill_uri)
+        if covers is None:
+            covers = covers_of(item.skill_uri)
         if not covers:
             continue
-        mine = best.setdefault(item.candidate_id, {})
+        verdict = item.verdict
+        standing = STANDING.get(verdict, 0.0)
+        if standing <= 0 or (verified_only and verdict not in VERIFIED):
+            continue
+        confidence = min(max(item.confidence, 0.0), 1.0)
+        trust = min(max(item.issuer_trust, 0.0), 1.0)
+        base = confidence * standing * trust
+        if base <= 0:
+            continue
+        base *= recency_of(item)
+        if base <= 0:
+            continue
+        mine = best.get(cid)
+        if mine is None:
+            mine = best[cid] = {}
+        trusted = item.issuer_trusted
         for index, depth in covers:
-            strength = ctx.strength(item, requirements[index], depth)
-            if strength <= 0:
+            key = (must[index], verdict, trusted)
+            ok = accepts.get(key)
+            if ok is None:
+                ok = accepts[key] = policy_used.rule(key[0]).refusal(verdict, trusted) is None
+            if not ok:
                 continue
+            strength = base * hierarchy[depth]
             current = mine.get(index)
             if current is None or strength > current[0] or (
                     strength == current[0] and _item_key(item) < _item_key(current[1])):
@@ -383,10 +417,19 @@ def rank(requirements: Sequence[RequirementSpec], evidence: Iterable[EvidenceIte
     rows: list[RankedRow] = []
     excluded: list[Hashable] = []
     total = ctx.total_weight
+    weights = [r.weight for r in requirements]
+    empty: dict[int, tuple[float, EvidenceItem, int]] = {}
     for cid in ids:
-        mine = best.get(cid, {})
-        score = sum(requirements[i].weight * s for i, (s, _item, _d) in mine.items()) / total
-        met = all(i in mine for i in must_indexes)
+        mine = best.get(cid, empty)
+        score = 0.0
+        for i, found in mine.items():
+            score += weights[i] * found[0]
+        score /= total
+        met = True
+        for i in must_indexes:
+            if i not in mine:
+                met = False
+                break
         if not met and must_have_policy == "exclude":
             excluded.append(cid)
             continue

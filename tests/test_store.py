@@ -131,3 +131,13 @@ def test_the_audit_log_says_who_did_what(app, api, keys):
     prefix = keys["write"].split("_")[1]
     assert all(e.actor == f"api-key:{prefix}" for e in entries) and entries[1].details == {"fields": ["name"]}
     assert "Samuel" not in str(entries[1].details)
+
+
+def test_the_migrations_match_the_models(app):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from webapp.db import get_db
+    from webapp.models import Base
+    with get_db(app).engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []

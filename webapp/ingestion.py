@@ -198,7 +198,10 @@ def _text(value: Any, limit: int) -> str | None:
 
 
 def _evidence_rows(credential: Credential, evidence: list[dict[str, Any]]) -> list[Evidence]:
+    issued = credential.issued_at.timestamp() if credential.issued_at else None
+    expires = credential.valid_until.timestamp() if credential.valid_until else None
     return [Evidence(credential_id=credential.id, candidate_id=credential.candidate_id,
+                     verdict=credential.verdict, issued_ts=issued, expires_ts=expires,
                      skill_uri=e["skill_uri"][:500], skill_label=e.get("skill_label", "")[:500],
                      confidence=float(e["confidence"]), reason=e.get("reason", ""),
                      signal_field=e.get("signal_field", "")[:100], signal_text=e.get("signal_text", ""),

@@ -125,7 +125,9 @@ class Evidence(Base):
     """A skill a credential evidences, as mapped onto the taxonomy."""
 
     __tablename__ = "evidence"
-    __table_args__ = (Index("ix_evidence_skill_candidate", "skill_uri", "candidate_id"),)
+    # Ranking reads only this index: the skills a role asks for, with everything it weighs.
+    __table_args__ = (Index("ix_evidence_rank", "skill_uri", "hierarchy", "candidate_id", "credential_id",
+                            "confidence", "verdict", "issued_ts", "expires_ts", "id"),)
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     credential_id: Mapped[int] = mapped_column(Id, ForeignKey("credentials.id", ondelete="CASCADE"), index=True)
     candidate_id: Mapped[int] = mapped_column(Id, ForeignKey("candidates.id", ondelete="CASCADE"), index=True)
@@ -137,6 +139,11 @@ class Evidence(Base):
     signal_text: Mapped[str] = mapped_column(Text, default="")
     hierarchy: Mapped[bool] = mapped_column(Boolean, default=False)  # credit passed up from ``via``
     via: Mapped[str] = mapped_column(String(500), default="")
+    # Copies of the credential's latest verdict and dates (seconds since 1970, UTC), rewritten with
+    # the evidence on every verification, so ranking needs no join.
+    verdict: Mapped[str] = mapped_column(String(30))
+    issued_ts: Mapped[Optional[float]] = mapped_column(Float, nullable=True)
+    expires_ts: Mapped[Optional[float]] = mapped_column(Float, nullable=True)
     credential: Mapped[Credential] = relationship(back_populates="evidence")
 
 

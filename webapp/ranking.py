@@ -34,15 +34,30 @@ def shortlist(app: Flask, session: Session, role: Role, *, limit: int, offset: i
         wanted.add(spec.skill_uri)
         wanted |= descendants(taxonomy, spec.skill_uri)
     trust = trust_from_config(app.config)
+    lists = bool(trust.trusted or trust.distrusted)
+    unknown = trust.assess(None)
+    # The hot path reads one covering index (see models.Evidence); the issuer only when trust
+    # lists make it matter.
+    columns = [Evidence.id, Evidence.candidate_id, Evidence.credential_id, Evidence.skill_uri, Evidence.confidence,
+               Evidence.verdict, Evidence.issued_ts, Evidence.expires_ts]
+    if lists:
+        columns.append(Credential.issuer_id)
     items: list[EvidenceItem] = []
-    columns = (Evidence.id, Evidence.candidate_id, Evidence.credential_id, Evidence.skill_uri, Evidence.confidence,
-               Credential.verdict, Credential.issued_at, Credential.valid_until, Credential.issuer_id)
+    append = items.append
     for chunk in _chunks(sorted(wanted)):
-        query = (select(*columns).join(Credential, Credential.id == Evidence.credential_id)
-                 .where(Evidence.skill_uri.in_(chunk), Evidence.hierarchy.is_(False)))
-        for eid, cid, crid, skill, confidence, verdict, issued, until, issuer in session.execute(query):
-            factor, trusted, _label = trust.assess(issuer)
-            items.append(EvidenceItem(cid, crid, skill, confidence, verdict, issued, until, factor, trusted, eid))
+        query = select(*columns).where(Evidence.skill_uri.in_(chunk), Evidence.hierarchy.is_(False))
+        if lists:
+            query = query.join(Credential, Credential.id == Evidence.credential_id)
+        rows = session.execute(query)
+        if lists:
+            assess = trust.assess
+            for eid, cid, crid, skill, confidence, verdict, issued, until, issuer in rows:
+                factor, trusted, _label = assess(issuer)
+                append(EvidenceItem(cid, crid, skill, confidence, verdict, issued, until, factor, trusted, eid))
+        else:
+            factor, trusted, _label = unknown
+            for eid, cid, crid, skill, confidence, verdict, issued, until in rows:
+                append(EvidenceItem(cid, crid, skill, confidence, verdict, issued, until, factor, trusted, eid))
     candidate_ids = list(session.scalars(select(Candidate.id).order_by(Candidate.id)))
     policy = VerificationPolicy.from_dict(role.verification_policy)
     n = top_n or role.top_n

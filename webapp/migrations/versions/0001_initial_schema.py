@@ -161,6 +161,9 @@ def upgrade() -> None:
     sa.Column('signal_text', sa.Text(), nullable=False),
     sa.Column('hierarchy', sa.Boolean(), nullable=False),
     sa.Column('via', sa.String(length=500), nullable=False),
+    sa.Column('verdict', sa.String(length=30), nullable=False),
+    sa.Column('issued_ts', sa.Float(), nullable=True),
+    sa.Column('expires_ts', sa.Float(), nullable=True),
     sa.ForeignKeyConstraint(['candidate_id'], ['candidates.id'], name=op.f('fk_evidence_candidate_id_candidates'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['credential_id'], ['credentials.id'], name=op.f('fk_evidence_credential_id_credentials'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_evidence'))
@@ -168,7 +171,7 @@ def upgrade() -> None:
     with op.batch_alter_table('evidence', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_evidence_candidate_id'), ['candidate_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_evidence_credential_id'), ['credential_id'], unique=False)
-        batch_op.create_index('ix_evidence_skill_candidate', ['skill_uri', 'candidate_id'], unique=False)
+        batch_op.create_index('ix_evidence_rank', ['skill_uri', 'hierarchy', 'candidate_id', 'credential_id', 'confidence', 'verdict', 'issued_ts', 'expires_ts', 'id'], unique=False)
 
     op.create_table('job_items',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -224,7 +227,7 @@ def downgrade() -> None:
 
     op.drop_table('job_items')
     with op.batch_alter_table('evidence', schema=None) as batch_op:
-        batch_op.drop_index('ix_evidence_skill_candidate')
+        batch_op.drop_index('ix_evidence_rank')
         batch_op.drop_index(batch_op.f('ix_evidence_credential_id'))
         batch_op.drop_index(batch_op.f('ix_evidence_candidate_id'))
 
