@@ -280,14 +280,14 @@ def _summary(assertion: dict[str, Any], badge: dict[str, Any], issuer: dict[str,
 
 
 def _endorsements(documents: list[dict[str, Any]], linked: LinkedDocuments, ctx) -> tuple[list[Check], list[Report]]:
-    references = [e for d in documents for e in as_list(d.get("endorsement"))]
+    references = [(node_id(d), e) for d in documents for e in as_list(d.get("endorsement"))]
     if not references:
         return [], []
     if ctx.depth >= 2:
         return [skipped("endorsement", "endorsements nested this deep are not followed")], []
     checks, reports = [], []
-    for reference in references:
-        report = verify_endorsement(reference, linked, ctx.nested())
+    for endorsed, reference in references:
+        report = verify_endorsement(reference, linked, ctx.nested(), endorsed)
         reports.append(report)
         label = report.credential.get("issuer", {}).get("name") or node_id(reference) or "an endorsement"
         if report.verified:
@@ -297,7 +297,9 @@ def _endorsements(documents: list[dict[str, Any]], linked: LinkedDocuments, ctx)
     return checks, reports
 
 
-def verify_endorsement(reference: Any, linked: LinkedDocuments, ctx) -> Report:
+def verify_endorsement(reference: Any, linked: LinkedDocuments, ctx, endorsed: str | None = None) -> Report:
+    """An endorsement's own report; ``endorsed`` is the id of the document that lists it,
+    which the endorsement's claim must be about."""
     token = reference if isinstance(reference, str) and reference.count(".") == 2 \
         and not reference.startswith("http") else None
     report = Report(format="ob2-endorsement")
@@ -312,6 +314,10 @@ def verify_endorsement(reference: Any, linked: LinkedDocuments, ctx) -> Report:
     subject = _Subject(document, "endorsement", token)
     problem = _schema_check("ob2/endorsement", document, "Endorsement")
     checks = [context_check([("endorsement", document)])] + ([problem] if problem else [])
+    claimed = node_id(document.get("claim"))
+    if endorsed and not same_iri(claimed, endorsed):
+        checks.append(failed("endorsement", f"the endorsement's claim is about {claimed}, not {endorsed}",
+                             "endorsement_claim"))
     try:
         issuer = linked.load(document.get("issuer"), "endorser's profile")
     except LinkError as exc:
