@@ -207,10 +207,12 @@ def revocation_check(subject: _Subject, issuer: dict[str, Any], linked: LinkedDo
     if not url:
         return passed("status", "the issuer publishes no revocation list")
     try:
-        revocations = linked.load(url, "revocation list")
+        revocations = linked.load(url, "revocation list", require_id=not subject.legacy)
     except LinkError as exc:
         return failed("status", f"{exc}; revocation could not be checked", "status_unavailable",
                       indeterminate=True)
+    if subject.legacy and "RevocationList" not in as_list(revocations.get("type")):
+        return _v1_revocation_check(subject, revocations, url)
     problem = _schema_check("ob2/revocationlist", revocations, "RevocationList")
     if problem:
         return failed("status", f"{problem.detail}; revocation could not be checked", "status_unavailable",
@@ -225,6 +227,16 @@ def revocation_check(subject: _Subject, issuer: dict[str, Any], linked: LinkedDo
             return failed("status", f"revoked in the issuer's revocation list {url}"
                           + (f": {reason}" if reason else ""), "revoked")
     return passed("status", f"not among the {len(entries)} revoked assertion(s) in {url}")
+
+
+def _v1_revocation_check(subject: _Subject, revocations: dict[str, Any], url: str) -> Check:
+    """An Open Badges 1.x revocation list: an object mapping each revoked assertion's uid to a reason."""
+    uid = (subject.original or subject.document).get("uid")
+    if isinstance(uid, str) and uid in revocations:
+        reason = revocations[uid]
+        return failed("status", f"revoked in the issuer's revocation list {url}"
+                      + (f": {reason}" if isinstance(reason, str) and reason else ""), "revoked")
+    return passed("status", f"not among the {len(revocations)} revoked assertion(s) in {url}")
 
 
 def signed_checks(subject: _Subject, issuer: dict[str, Any], linked: LinkedDocuments) -> list[Check]:
