@@ -142,6 +142,9 @@ def hosted_checks(subject: _Subject, issuer: dict[str, Any], linked: LinkedDocum
     except InputError as exc:
         return [failed("hosted", f"the hosted copy at {url} is unreadable: {exc}", "hosted_mismatch"),
                 skipped("status", "no hosted copy was read")]
+    if not isinstance(hosted, dict):
+        return [failed("hosted", f"the copy hosted at {url} is not a JSON object", "hosted_mismatch"),
+                skipped("status", "no hosted assertion was read")]
     revoked = _revoked(hosted) or _revoked(subject.document)
     if hosted != (subject.original or subject.document):
         return [failed("hosted", f"the copy hosted at {url} differs from the one given", "hosted_mismatch"),
