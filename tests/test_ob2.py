@@ -191,6 +191,15 @@ def test_a_hosted_copy_that_differs_is_invalid(site, check):
     assert ("hosted", "hosted_mismatch") in [(c.id, c.reason) for c in report.failing()]
 
 
+@pytest.mark.parametrize("hosted", [[1, 2], "text", 5, None], ids=["array", "string", "number", "null"])
+def test_a_hosted_copy_that_is_not_an_object_is_invalid(site, check, hosted):
+    assertion = site.assertion()
+    site.served[assertion["id"]] = hosted
+    report = check(site, assertion)
+    assert report.verdict == "invalid"
+    assert "hosted" in [c.id for c in report.failing()]
+
+
 def test_a_hosted_assertion_answering_410_is_revoked(site, check):
     assertion = site.assertion()
     site.statuses[assertion["id"]] = 410
