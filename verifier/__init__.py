@@ -8,7 +8,8 @@ from ._errors import FetchError, InputError, VerifierError
 from ._fetch import DocumentMap, Fetcher, HttpFetcher, Response
 from ._ingest import Envelope, ingest
 from ._report import Check, Report
+from ._trust import Registry, TrustPolicy
 from ._verify import Context, verify
 
 __all__ = ["verify", "ingest", "Envelope", "Report", "Check", "Context", "Fetcher", "HttpFetcher",
-           "DocumentMap", "Response", "VerifierError", "InputError", "FetchError"]
+           "DocumentMap", "Response", "TrustPolicy", "Registry", "VerifierError", "InputError", "FetchError"]

@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Sequence
 
 from ._dates import iso, parse_datetime
-from ._errors import InputError
+from ._contexts import add_contexts_dir
+from ._errors import InputError, VerifierError
 from ._fetch import DocumentMap, HttpFetcher
 from ._ingest import MAX_INPUT_BYTES
 from ._report import Report
+from ._trust import TrustPolicy
 from ._verify import input_failure, verify
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -36,6 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--recipient", metavar="IDENTITY", help="the candidate's email, URL or telephone")
     parser.add_argument("--allow-host", action="append", default=[], metavar="HOST",
                         help="let the fetcher reach this host even on a private address (repeatable)")
+    parser.add_argument("--trust", metavar="FILE",
+                        help='issuer trust policy: JSON {"allow": [...], "deny": [...], "registries": [...]}')
+    parser.add_argument("--contexts", metavar="DIR",
+                        help="extra JSON-LD contexts: DIR/index.json maps context URLs to files in DIR")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds allowed per fetch (default 10)")
     return parser
 
@@ -81,14 +87,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise UsageError(f"--at {args.at!r} is not an ISO-8601 date or date-time")
         fetcher = DocumentMap.from_file(args.documents) if args.documents else \
             HttpFetcher(allow_hosts=args.allow_host, timeout=args.timeout)
-    except (UsageError, InputError) as exc:
+        if args.contexts:
+            add_contexts_dir(args.contexts)
+        trust = TrustPolicy.from_file(args.trust, fetcher=fetcher) if args.trust else None
+    except (UsageError, VerifierError) as exc:
         print(f"python -m verifier: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     status = EXIT_OK
     for argument in args.inputs:
         try:
             data, name = _read(argument)
-            report = verify(data, fetcher=fetcher, at=at, recipient=args.recipient, source=name)
+            report = verify(data, fetcher=fetcher, at=at, recipient=args.recipient, source=name, trust=trust)
         except UsageError as exc:
             print(f"python -m verifier: error: {exc}", file=sys.stderr)
             status = EXIT_USAGE

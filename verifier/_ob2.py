@@ -19,6 +19,7 @@ from ._ob2_links import LinkedDocuments, LinkError, ids_in, node_id, same_iri
 from ._recipient import identity_matches
 from ._report import Check, Report, failed, passed, skipped, warning
 from ._schemas import schema_errors
+from ._trust import issuer_check
 
 IMAGE_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"<svg", b"<?xml", b"RIFF")
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -53,14 +54,14 @@ def _link_failure(check_id: str, error: LinkError, reason: str) -> Check:
                   indeterminate=not error.definite)
 
 
-def context_check(documents: list[tuple[str, dict[str, Any]]]) -> Check:
+def context_check(documents: list[tuple[str, dict[str, Any]]], fetcher=None) -> Check:
     for what, document in documents:
         contexts = as_list(document.get("@context"))
         if OB2_CONTEXT not in contexts:
             named = ", ".join(map(str, contexts)) or "none"
             return failed("context", f"the {what} does not use the Open Badges 2.0 context (found: {named})",
                           "unknown_context")
-        unknown = [c for c in contexts if isinstance(c, str) and not is_known_context(c)]
+        unknown = [c for c in contexts if isinstance(c, str) and not is_known_context(c, fetcher)]
         if unknown:
             return failed("context", f"the {what} uses an unknown JSON-LD context {unknown[0]}", "unknown_context")
         if any(not isinstance(c, (str, dict)) for c in contexts):
@@ -265,9 +266,8 @@ def _recipient_check(assertion: dict[str, Any], claimed: str | None) -> Check:
     return failed("recipient", f"the badge was not issued to {claimed}: {how}", "recipient_mismatch")
 
 
-def _issuer_check(issuer: dict[str, Any]) -> Check:
-    name = issuer.get("name") or "an unnamed issuer"
-    return passed("issuer", f"issued by {name} ({node_id(issuer) or issuer.get('url')})")
+def _issuer_check(issuer: dict[str, Any], ctx) -> Check:
+    return issuer_check(ctx.trust, node_id(issuer) or issuer.get("url"), issuer.get("name"))
 
 
 def _summary(assertion: dict[str, Any], badge: dict[str, Any], issuer: dict[str, Any]) -> dict[str, Any]:
@@ -328,7 +328,7 @@ def verify_endorsement(reference: Any, linked: LinkedDocuments, ctx, endorsed: s
         return report
     subject = _Subject(document, "endorsement", token)
     problem = _schema_check("ob2/endorsement", document, "Endorsement")
-    checks = [context_check([("endorsement", document)])] + ([problem] if problem else [])
+    checks = [context_check([("endorsement", document)], linked.fetcher)] + ([problem] if problem else [])
     claimed = node_id(document.get("claim"))
     if endorsed and not same_iri(claimed, endorsed):
         checks.append(failed("endorsement", f"the endorsement's claim is about {claimed}, not {endorsed}",
@@ -338,7 +338,7 @@ def verify_endorsement(reference: Any, linked: LinkedDocuments, ctx, endorsed: s
     except LinkError as exc:
         report.checks = checks + [_link_failure("issuer", exc, "issuer_unavailable")]
         return report
-    checks.append(_issuer_check(issuer))
+    checks.append(_issuer_check(issuer, ctx))
     checks += signed_checks(subject, issuer, linked) if subject.signed else hosted_checks(subject, issuer, linked)
     checks += validity_checks(ctx.at, issued=document.get("issuedOn"), valid_until=document.get("expires"))
     report.checks = checks
@@ -363,14 +363,15 @@ def _verify_assertion(subject: _Subject, ctx, fmt: str) -> Report:
         issuer = linked.load(badge.get("issuer"), "issuer profile", require_id=not subject.legacy)
     except LinkError as exc:
         if not subject.legacy:
-            checks.append(context_check([("assertion", assertion)]))
+            checks.append(context_check([("assertion", assertion)], linked.fetcher))
         checks.append(_link_failure("issuer", exc, "issuer_unavailable"))
         return report
     if subject.legacy:
         issuer = {"id": node_id(badge.get("issuer")), **issuer} if not node_id(issuer) else issuer
         checks.append(skipped("context", "Open Badges 1.x documents carry no JSON-LD context to check"))
     else:
-        checks.append(context_check([("assertion", assertion), ("BadgeClass", badge), ("issuer profile", issuer)]))
+        checks.append(context_check([("assertion", assertion), ("BadgeClass", badge), ("issuer profile", issuer)],
+                                    linked.fetcher))
         for name, document, what in (("badgeclass", badge, "BadgeClass"), ("issuer", issuer, "issuer profile")):
             problem = _schema_check(f"{schema_prefix}{name}", document, what)
             if problem:
@@ -379,7 +380,7 @@ def _verify_assertion(subject: _Subject, ctx, fmt: str) -> Report:
         checks.append(passed("schema", "the assertion, BadgeClass and issuer profile have every required "
                              "property with the right types"))
     checks.append(_image_check(linked, badge.get("image")))
-    checks.append(_issuer_check(issuer))
+    checks.append(_issuer_check(issuer, ctx))
     checks += signed_checks(subject, issuer, linked) if subject.signed else hosted_checks(subject, issuer, linked)
     checks += validity_checks(ctx.at, issued=assertion.get("issuedOn"), valid_until=assertion.get("expires"))
     checks.append(_recipient_check(assertion, ctx.recipient))
