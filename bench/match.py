@@ -1,6 +1,9 @@
 """Skill-phrase matching benchmark against the full ESCO import.
 
-    python bench/match.py [--esco DIR] [--dev CSV] [--show-failures]
+    python bench/match.py [--esco DIR] [--bench CSV] [--show-failures]
+
+--bench (alias --dev) scores any CSV with the dev split's columns (phrase, expected_uris, ...),
+for example bench/validation.csv; it defaults to the shared dev split.
 
 Prints top-1 accuracy on labelled rows, "none" rejection on unlabelled rows, phrases per
 second once the index is built, the ESCO import and index build times, and peak memory.
@@ -33,8 +36,9 @@ def shared_dir() -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--esco", type=Path, default=shared_dir() / "taxonomy" / "esco")
-    parser.add_argument("--dev", type=Path,
-                        default=shared_dir() / "taxonomy" / "bench" / "dev.csv")
+    parser.add_argument("--bench", "--dev", dest="dev", type=Path, metavar="CSV",
+                        default=shared_dir() / "taxonomy" / "bench" / "dev.csv",
+                        help="benchmark CSV in the dev split's format (default: the dev split)")
     parser.add_argument("--show-failures", action="store_true")
     args = parser.parse_args()
     if not args.esco.is_dir() or not args.dev.is_file():
