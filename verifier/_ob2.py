@@ -18,7 +18,7 @@ from ._ingest import OB1_CONTEXT, OB2_CONTEXT, Envelope, as_list, decode_jws
 from ._ob2_links import LinkedDocuments, LinkError, ids_in, node_id, same_iri
 from ._recipient import identity_matches
 from ._report import Check, Report, failed, passed, skipped, warning
-from ._schemas import schema_errors
+from ._schema import schema_errors
 from ._trust import issuer_check
 
 IMAGE_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"<svg", b"<?xml", b"RIFF")

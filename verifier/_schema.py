@@ -18,6 +18,7 @@ from ._safejson import parse_json
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "data" / "schemas"
 MAX_ERRORS = 3
+MAX_FETCHED_SCHEMAS = 64
 JSON_SCHEMA_TYPES = ("JsonSchema", "JsonSchemaValidator2018", "1EdTechJsonSchemaValidator2019")
 _fetched: dict[str, Any] = {}
 _fetched_lock = threading.Lock()
@@ -43,6 +44,8 @@ def _validator_for_document(schema: Any) -> Any:
 
 
 def _problems(validator: Any, credential: Any) -> list[str]:
+    if validator.is_valid(credential):  # much cheaper than collecting errors
+        return []
     errors = sorted(validator.iter_errors(credential), key=lambda e: list(e.absolute_path))
     out = []
     for error in errors[:MAX_ERRORS]:
@@ -77,6 +80,8 @@ def _declared_schema(entry: dict[str, Any], fetcher: Any) -> tuple[Any, str] | N
         except (FetchError, InputError):
             return None
         with _fetched_lock:
+            if len(_fetched) >= MAX_FETCHED_SCHEMAS:  # credentials name schema URLs; bound the cache
+                _fetched.pop(next(iter(_fetched)))
             _fetched[schema_id] = document
     if isinstance(document, dict) and isinstance(document.get("credentialSubject"), dict) \
             and "jsonSchema" in document["credentialSubject"]:  # a JsonSchemaCredential
@@ -115,4 +120,10 @@ def schema_checks(credential: dict[str, Any], fetcher: Any) -> list[Check]:
     return [passed("schema", "conforms to " + ", ".join(used))] + checks
 
 
-__all__ = ["schema_checks"]
+def schema_errors(name: str, document: Any) -> list[str]:
+    """What ``document`` lacks against the shipped schema ``name`` (a path below
+    data/schemas without ".json", e.g. "ob2/assertion"); empty when it conforms."""
+    return _problems(_validator_for_file(f"{name}.json"), document)
+
+
+__all__ = ["schema_checks", "schema_errors"]
