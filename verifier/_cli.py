@@ -24,6 +24,16 @@ class UsageError(Exception):
     pass
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m verifier",
@@ -42,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
                         help='issuer trust policy: JSON {"allow": [...], "deny": [...], "registries": [...]}')
     parser.add_argument("--contexts", metavar="DIR",
                         help="extra JSON-LD contexts: DIR/index.json maps context URLs to files in DIR")
-    parser.add_argument("--timeout", type=float, default=10.0, help="seconds allowed per fetch (default 10)")
+    parser.add_argument("--timeout", type=_seconds, default=10.0, help="seconds allowed per fetch (default 10)")
     return parser
 
 
