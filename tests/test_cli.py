@@ -52,6 +52,8 @@ def cli(files):
                                files["valid.json"]],
         "indeterminate": ["--json", *AT, "--documents", files["orphan-map"], files["orphan.json"]],
         "missing-file": ["--json", *AT, *documents, files["missing"], files["valid.json"]],
+        "timeout-nan": ["--timeout", "nan", files["valid.json"]],
+        "timeout-zero": ["--timeout", "0", files["valid.json"]],
         "usage-nothing": [],
         "usage-unknown-option": ["--no-such-option", files["valid.json"]],
         "map-missing": [*AT, "--documents", files["missing"], files["valid.json"]],
@@ -142,7 +144,8 @@ def test_a_missing_input_file_exits_two(cli):
     assert [r["verdict"] for r in lines(result)] == ["valid"]  # the readable input is still reported
 
 
-@pytest.mark.parametrize("case", ["usage-nothing", "usage-unknown-option", "map-missing", "map-bad-status"])
+@pytest.mark.parametrize("case", ["usage-nothing", "usage-unknown-option", "map-missing", "map-bad-status",
+                                  "timeout-nan", "timeout-zero"])
 def test_usage_errors_exit_two(cli, case):
     result = cli.result(case)
     assert result.returncode == 2
