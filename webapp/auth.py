@@ -38,8 +38,14 @@ def create_api_key(session: Session, scope: str, name: str = "", user: User | No
     return key, f"sp_{prefix}_{secret}"
 
 
-def create_user(session: Session, username: str, password: str) -> User:
-    user = User(username=username, password_hash=generate_password_hash(password))
+ROLES = ("admin", "recruiter", "hiring_manager")
+
+
+def create_user(session: Session, username: str, password: str, role: str = "recruiter") -> User:
+    """A user who signs in to the web app; ``role`` is admin, recruiter or hiring_manager."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    user = User(username=username, password_hash=generate_password_hash(password), role=role)
     session.add(user)
     return user
 

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 import matcher
 
 from . import audit, jobs
-from .auth import SCOPES, create_api_key, create_user
+from .auth import ROLES, SCOPES, create_api_key, create_user
 from .db import get_db
 from .models import Candidate, Credential, Job, User
 from .skills import store_taxonomy
@@ -48,20 +48,23 @@ def init_db(as_json: bool) -> None:
 @with_appcontext
 @click.argument("username")
 @click.password_option(help="prompted for when not given")
+@click.option("--role", type=click.Choice(ROLES), default="recruiter", show_default=True,
+              help="admin (users and API keys), recruiter (upload, edit, delete) or hiring_manager (read)")
 @click.option("--json", "as_json", is_flag=True)
-def create_user_command(username: str, password: str, as_json: bool) -> None:
+def create_user_command(username: str, password: str, role: str, as_json: bool) -> None:
     """Create a user who can log in (the password is stored hashed)."""
     if len(password) < 8:
         _fail("the password needs at least 8 characters")
     try:
         with get_db().transaction() as session:
-            user = create_user(session, username, password)
+            user = create_user(session, username, password, role)
             session.flush()
-            audit.record(session, "user.create", f"user:{user.id}", actor="cli")
+            audit.record(session, "user.create", f"user:{user.id}", actor="cli", role=role)
             user_id = user.id
     except IntegrityError:
         _fail(f"user {username!r} exists")
-    _emit(as_json, {"id": user_id, "username": username}, f"created user {username} (id {user_id})")
+    _emit(as_json, {"id": user_id, "username": username, "role": role},
+          f"created user {username} (id {user_id}, {role})")
 
 
 @click.command("create-api-key")

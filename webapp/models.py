@@ -49,6 +49,7 @@ class User(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     username: Mapped[str] = mapped_column(String(120), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="recruiter", server_default="recruiter")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
 
 
