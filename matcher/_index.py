@@ -2,7 +2,8 @@
 
 Keys, from strict to loose:
 - the normalised label ("python computer programming");
-- the label without its parenthetical qualifier ("python");
+- the label without its parenthetical qualifier ("python"), and a name without its
+  type word ("SAS language" also answers to "sas");
 - the label without spaces ("teamwork");
 - the bag of stems without function words and generic verbs, so that
   "Change Management" meets "apply change management";
@@ -33,6 +34,10 @@ FUNCTION_WORDS = frozenset(
     "a an the of and or in on for to with by at from as into within using via its their "
     "use apply perform carry out conduct utilize employ undertake demonstrate show make "
     "do be have".split())
+
+# Words naming the kind of thing a product is: "SAS language", "HVAC systems", "Ajax Framework"
+# are also written as the bare name.
+TYPE_WORDS = frozenset("language software tool system framework platform".split())
 
 # Stems seen in more labels than this are too common to block on.
 _BLOCKING_LIMIT = 4000
@@ -95,6 +100,11 @@ class LabelIndex:
         head, qualifier = split_parenthetical(entry.text)
         if qualifier:
             self._unqualified.setdefault(normalise(head), []).append(position)
+        elif entry.text[:1].isupper() and entry.kind != HIDDEN:
+            # A name ("SAS") followed by its type word ("language") also answers to the name.
+            words = entry.key.split()
+            if len(words) >= 2 and words[-1] in TYPE_WORDS:
+                self._unqualified.setdefault(" ".join(words[:-1]), []).append(position)
         self._compact.setdefault(compact(entry.key), []).append(position)
         if entry.bag:
             self._bags.setdefault(entry.bag, []).append(position)

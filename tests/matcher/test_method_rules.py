@@ -1,0 +1,28 @@
+"""General matching rules, each shown on a tiny taxonomy through `Matcher.match`."""
+
+from __future__ import annotations
+
+from matcher import Matcher, Skill, Synonym, Synonyms, Taxonomy
+
+
+def _matcher(*labels: str | tuple[str, ...], synonyms: Synonyms | None = None) -> Matcher:
+    """A matcher over skills named by `labels` (a label, or a label and its alt labels)."""
+    skills = []
+    for number, item in enumerate(labels):
+        label, *alts = (item,) if isinstance(item, str) else item
+        skills.append(Skill(f"urn:test:{number}", label, tuple(alts)))
+    return Matcher(Taxonomy(skills, name="test"), synonyms or Synonyms())
+
+
+def _best(matcher: Matcher, phrase: str) -> str | None:
+    found = matcher.match(phrase, limit=1)
+    return found[0].label if found else None
+
+
+def test_a_name_answers_without_its_type_word():
+    matcher = _matcher("SAS language", "sign language", "HVAC systems", "operating systems")
+    assert _best(matcher, "SAS") == "SAS language"
+    assert _best(matcher, "HVAC") == "HVAC systems"
+    # Only names (written with a capital) lose their type word: "sign" is not sign language.
+    assert _best(matcher, "sign") is None
+    assert _best(matcher, "operating") is None
