@@ -103,9 +103,8 @@ def seed(app, taxonomy: matcher.Taxonomy, candidates: int, per_candidate: int, r
         counts["credentials"] += len(creds)
         counts["evidence"] += len(evidence)
     if database.dialect == "postgresql":
-        with database.engine.connect() as connection:
+        with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("VACUUM ANALYZE")
-            connection.commit()
     return counts
 
 

@@ -7,7 +7,9 @@ from typing import Any
 from flask import g, has_request_context
 from sqlalchemy.orm import Session
 
-from .models import AuditEntry
+from sqlalchemy import insert
+
+from .models import AuditEntry, utc_now
 
 
 def current_actor(default: str = "system") -> str:
@@ -18,4 +20,5 @@ def current_actor(default: str = "system") -> str:
 
 def record(session: Session, action: str, target: str = "", actor: str | None = None,
            **details: Any) -> None:
-    session.add(AuditEntry(actor=actor or current_actor(), action=action, target=target, details=details))
+    session.execute(insert(AuditEntry).values(actor=actor or current_actor(), action=action, target=target,
+                                              details=details, at=utc_now()))

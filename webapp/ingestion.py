@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 from flask import Flask
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -42,7 +42,7 @@ class Item:
 @dataclass
 class Outcome:
     status: str  # created | duplicate | rejected
-    credential: Credential | None = None
+    credential_id: int | None = None
     report: dict[str, Any] | None = None
     problem: dict[str, Any] | None = None
     evidence: list[dict[str, Any]] = field(default_factory=list)
@@ -178,39 +178,52 @@ def _input_rejected(report: verifier.Report) -> dict[str, Any] | None:
     return problem
 
 
-def _apply_report(credential: Credential, report: dict[str, Any]) -> None:
+def _report_fields(report: dict[str, Any]) -> dict[str, Any]:
+    """The credential columns a report decides."""
     summary = report.get("credential") or {}
     issuer = summary.get("issuer") or {}
     achievement = summary.get("achievement") or {}
-    credential.format = str(report.get("format") or "unknown")[:40]
-    credential.verdict = report["verdict"]
-    credential.credential_uri = _text(summary.get("id"), 2000)
-    credential.issuer_id = _text(issuer.get("id") if isinstance(issuer, dict) else issuer, 2000)
-    credential.issuer_name = _text(issuer.get("name") if isinstance(issuer, dict) else None, 500)
-    credential.achievement_name = _text(achievement.get("name") if isinstance(achievement, dict) else None, 500)
-    credential.issued_at = parse_date(summary.get("issued") or summary.get("valid_from"))
-    credential.valid_until = parse_date(summary.get("valid_until"))
-    credential.verified_at = utc_now()
+    return {
+        "format": str(report.get("format") or "unknown")[:40],
+        "verdict": report["verdict"],
+        "credential_uri": _text(summary.get("id"), 2000),
+        "issuer_id": _text(issuer.get("id") if isinstance(issuer, dict) else issuer, 2000),
+        "issuer_name": _text(issuer.get("name") if isinstance(issuer, dict) else None, 500),
+        "achievement_name": _text(achievement.get("name") if isinstance(achievement, dict) else None, 500),
+        "issued_at": parse_date(summary.get("issued") or summary.get("valid_from")),
+        "valid_until": parse_date(summary.get("valid_until")),
+        "verified_at": utc_now(),
+    }
 
 
 def _text(value: Any, limit: int) -> str | None:
     return str(value)[:limit] if isinstance(value, (str, int, float)) and str(value) else None
 
 
-def _evidence_rows(credential: Credential, evidence: list[dict[str, Any]]) -> list[Evidence]:
-    issued = credential.issued_at.timestamp() if credential.issued_at else None
-    expires = credential.valid_until.timestamp() if credential.valid_until else None
-    return [Evidence(credential_id=credential.id, candidate_id=credential.candidate_id,
-                     verdict=credential.verdict, issued_ts=issued, expires_ts=expires,
-                     skill_uri=e["skill_uri"][:500], skill_label=e.get("skill_label", "")[:500],
-                     confidence=float(e["confidence"]), reason=e.get("reason", ""),
-                     signal_field=e.get("signal_field", "")[:100], signal_text=e.get("signal_text", ""),
-                     hierarchy=bool(e.get("hierarchy")), via=str(e.get("via") or "")[:500]) for e in evidence]
+def _evidence_rows(credential_id: int, candidate_id: int, fields: dict[str, Any],
+                   evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    issued = fields["issued_at"].timestamp() if fields["issued_at"] else None
+    expires = fields["valid_until"].timestamp() if fields["valid_until"] else None
+    return [{"credential_id": credential_id, "candidate_id": candidate_id, "verdict": fields["verdict"],
+             "issued_ts": issued, "expires_ts": expires, "skill_uri": e["skill_uri"][:500],
+             "skill_label": e.get("skill_label", "")[:500], "confidence": float(e["confidence"]),
+             "reason": e.get("reason", ""), "signal_field": e.get("signal_field", "")[:100],
+             "signal_text": e.get("signal_text", ""), "hierarchy": bool(e.get("hierarchy")),
+             "via": str(e.get("via") or "")[:500]} for e in evidence]
 
 
-def find_duplicate(session: Session, candidate_id: int, sha: str) -> Credential | None:
-    return session.scalar(select(Credential).where(Credential.candidate_id == candidate_id,
-                                                   Credential.sha256 == sha))
+def _store_report(session: Session, credential_id: int, candidate_id: int, report: verifier.Report,
+                  report_dict: dict[str, Any], fields: dict[str, Any], evidence: list[dict[str, Any]]) -> None:
+    session.execute(insert(VerificationReport).values(credential_id=credential_id, verdict=report.verdict,
+                                                      checked_at=report.checked_at, report=report_dict))
+    rows = _evidence_rows(credential_id, candidate_id, fields, evidence)
+    if rows:
+        session.execute(insert(Evidence), rows)
+
+
+def find_duplicate(session: Session, candidate_id: int, sha: str) -> int | None:
+    return session.scalar(select(Credential.id).where(Credential.candidate_id == candidate_id,
+                                                      Credential.sha256 == sha))
 
 
 def ingest_one(app: Flask, candidate_id: int, item: Item, *, actor: str,
@@ -222,12 +235,12 @@ def ingest_one(app: Flask, candidate_id: int, item: Item, *, actor: str,
     database = get_db(app)
     sha = hashlib.sha256(item.data).hexdigest()
     with database.session() as session:
-        candidate = session.get(Candidate, candidate_id)
-        if candidate is None:
+        recipient = session.scalar(select(Candidate.email).where(Candidate.id == candidate_id))
+        known = recipient is not None or session.scalar(select(Candidate.id).where(Candidate.id == candidate_id))
+        if not known:
             outcome = Outcome("rejected", problem={"title": "candidate not found", "status": 404,
                                                    "detail": f"candidate {candidate_id} does not exist"})
             return _finish(database, outcome, after)
-        recipient = candidate.email
         existing = find_duplicate(session, candidate_id, sha)
         if existing is not None:
             return _finish(database, Outcome("duplicate", existing), after)
@@ -237,19 +250,17 @@ def ingest_one(app: Flask, candidate_id: int, item: Item, *, actor: str,
     if problem is not None:
         return _finish(database, Outcome("rejected", report=report_dict, problem=problem), after)
     evidence = skill_service(app).map_report(report_dict)
+    fields = _report_fields(report_dict)
     try:
         with database.transaction() as session:
-            credential = Credential(candidate_id=candidate_id, sha256=sha, raw=item.data,
-                                    source=(item.name or None) and item.name[:2000], verdict=report.verdict)
-            _apply_report(credential, report_dict)
-            session.add(credential)
-            session.flush()
-            session.add(VerificationReport(credential_id=credential.id, verdict=report.verdict,
-                                           checked_at=report.checked_at, report=report_dict))
-            session.add_all(_evidence_rows(credential, evidence))
+            credential_id = session.execute(
+                insert(Credential).values(candidate_id=candidate_id, sha256=sha, raw=item.data,
+                                          source=(item.name or None) and item.name[:2000], created_at=utc_now(),
+                                          **fields).returning(Credential.id)).scalar_one()
+            _store_report(session, credential_id, candidate_id, report, report_dict, fields, evidence)
             audit.record(session, "credential.add", f"candidate:{candidate_id}", actor=actor,
-                         credential=credential.id, verdict=report.verdict, skills=len(evidence))
-            outcome = Outcome("created", credential, report_dict, evidence=evidence)
+                         credential=credential_id, verdict=report.verdict, skills=len(evidence))
+            outcome = Outcome("created", credential_id, report_dict, evidence=evidence)
             if after is not None:
                 after(session, outcome)
     except IntegrityError:
@@ -284,20 +295,20 @@ def reverify_one(app: Flask, credential_id: int, *, actor: str,
     report = verify_input(app, raw, source=source, recipient=email)
     report_dict = report.to_dict()
     evidence = skill_service(app).map_report(report_dict)
+    fields = _report_fields(report_dict)
     with database.transaction() as session:
         credential = session.get(Credential, credential_id)
         if credential is None:
             outcome = Outcome("rejected", problem={"title": "credential not found", "status": 404,
                                                    "detail": "the credential was erased meanwhile"})
         else:
-            _apply_report(credential, report_dict)
-            session.add(VerificationReport(credential_id=credential.id, verdict=report.verdict,
-                                           checked_at=report.checked_at, report=report_dict))
-            session.execute(delete(Evidence).where(Evidence.credential_id == credential.id))
-            session.add_all(_evidence_rows(credential, evidence))
+            for key, value in fields.items():
+                setattr(credential, key, value)
+            session.execute(delete(Evidence).where(Evidence.credential_id == credential_id))
+            _store_report(session, credential_id, candidate_id, report, report_dict, fields, evidence)
             audit.record(session, "credential.reverify", f"candidate:{candidate_id}", actor=actor,
-                         credential=credential.id, verdict=report.verdict)
-            outcome = Outcome("created", credential, report_dict, evidence=evidence)
+                         credential=credential_id, verdict=report.verdict)
+            outcome = Outcome("created", credential_id, report_dict, evidence=evidence)
         if after is not None:
             after(session, outcome)
     return outcome

@@ -116,8 +116,8 @@ def _run_item(app: Flask, job_id: int, item_id: int, kind: str, candidate_id: in
     def after(session: Session, outcome: Outcome) -> None:
         status = {"created": "done", "duplicate": "duplicate"}.get(outcome.status, "failed")
         values: dict[str, Any] = {"status": status, "payload": None}
-        if outcome.credential is not None:
-            values["credential_id"] = outcome.credential.id
+        if outcome.credential_id is not None:
+            values["credential_id"] = outcome.credential_id
         if outcome.problem is not None:
             values["problem"] = outcome.problem
         session.execute(update(JobItem).where(JobItem.id == item_id, JobItem.status == "pending").values(**values))

@@ -231,7 +231,7 @@ def add_credentials(candidate_id: int):
             problems.append({**(outcome.problem or {}), "source": item.name, "report": outcome.report})
             continue
         with db.get_db().session() as s:
-            c = s.get(Credential, outcome.credential.id)
+            c = s.get(Credential, outcome.credential_id)
             latest = s.scalars(select(VerificationReport).where(VerificationReport.credential_id == c.id)
                                .order_by(VerificationReport.id.desc()).limit(1)).first()
             ev = s.scalars(select(Evidence).where(Evidence.credential_id == c.id).order_by(Evidence.id)).all()
