@@ -24,7 +24,7 @@ from ._extract import Signal
 from ._index import (ALTERNATIVE, FUNCTION_WORDS, HIDDEN, KIND_RANK, PREFERRED,
                      LabelIndex, bag_of_stems)
 from ._model import Taxonomy
-from ._normalise import compact, normalise, stem, tokens
+from ._normalise import compact, normalise, spelling_key, stem, tokens
 from ._phrases import Reading, Variant, content_words, read_phrase
 from ._synonyms import Synonym, Synonyms, load_synonyms
 
@@ -37,6 +37,9 @@ _UNQUALIFIED_CONFIDENCE = 0.95
 _COMPACT_CONFIDENCE = 0.95
 _SAME_WORDS_CONFIDENCE = 0.9
 _EXACT_TIER = 1
+# When a label and a synonym both match a phrase but only one of them as it is spelt
+# ("Canva" is the synonym, "Canvas" the label), the other ranks below it.
+_RESPELT_FACTOR = 0.9
 _SPELLING_FACTOR = 0.93
 _PART_FACTOR = 0.9
 _FUZZY_CEILING = 0.85
@@ -80,9 +83,12 @@ class Matcher:
         self.index = LabelIndex(taxonomy)
         self._ids = _id_index(taxonomy)
         self._synonym_hits: dict[str, tuple[_Hit, ...]] = {}
+        self._synonym_spellings: dict[str, set[str]] = {}
         for key in self.synonyms.keys():
             # Keyed without spaces: "InfoSec" reads as "info sec", "TensorFlow" as "tensor flow".
             self._synonym_hits.setdefault(compact(key), self._resolve_synonym(key))
+            self._synonym_spellings.setdefault(compact(key), set()).update(
+                spelling_key(entry.term) for entry in self.synonyms.lookup(key))
 
     # -- public -----------------------------------------------------------------------------
 
@@ -137,11 +143,13 @@ class Matcher:
         the phrase as written."""
         qualifier = frozenset(reading.qualifier)
         hits: list[_Hit] = []
+        as_spelt = spelling_key(reading.phrase)
         for variant in reading.variants:
             for candidate in (variant, self._corrected(variant)):
                 if candidate is None:
                     continue
-                tier, found = self._exact_tiers(candidate, qualifier)
+                spelt = as_spelt if candidate is reading.variants[0] else None
+                tier, found = self._exact_tiers(candidate, qualifier, spelt)
                 hits += found
                 if tier == _EXACT_TIER:
                     return hits, candidate is reading.variants[0]
@@ -163,14 +171,22 @@ class Matcher:
                                  f"{hit.reason}, in part '{part.strip()}'", hit.kind_rank))
         return hits
 
-    def _exact_tiers(self, variant: Variant, qualifier: frozenset[str]) -> tuple[int, list[_Hit]]:
+    def _exact_tiers(self, variant: Variant, qualifier: frozenset[str],
+                     spelt: str | None = None) -> tuple[int, list[_Hit]]:
         """The first tier with hits and its hits: exact label or synonym, label without
-        qualifier, label without spaces, same words."""
+        qualifier, label without spaces, same words. `spelt` is the phrase as spelt, when
+        `variant` is the phrase as written."""
         key = variant.key
-        hits = self._label_hits(self.index.exact(key), key, 1.0) + list(
-            self._synonym_hits.get(compact(key), ()))
-        if _NOT_A_SKILL in hits:
+        label_positions = self.index.exact(key)
+        label_hits = self._label_hits(label_positions, key, 1.0)
+        synonym_hits = list(self._synonym_hits.get(compact(key), ()))
+        if _NOT_A_SKILL in synonym_hits and not (
+                spelt and label_hits and self._spelt_differently(spelt, key, label_positions)):
             return _EXACT_TIER, [_NOT_A_SKILL]
+        if spelt and label_hits and synonym_hits:
+            label_hits, synonym_hits = self._prefer_as_spelt(spelt, key, label_positions,
+                                                             label_hits, synonym_hits)
+        hits = label_hits + synonym_hits
         tier = _EXACT_TIER
         if not hits:
             tier += 1
@@ -192,6 +208,27 @@ class Matcher:
         note = f", {variant.note}" if variant.note else ""
         return tier, [_Hit(h.uri, h.confidence * variant.factor, h.reason + note, h.kind_rank)
                       for h in hits]
+
+    def _spelt_differently(self, spelt: str, key: str, positions: list[int]) -> bool:
+        """Whether the synonym is spelt otherwise than the phrase and a label as the phrase."""
+        return (spelt not in self._synonym_spellings.get(compact(key), ())
+                and any(spelling_key(self.index.entries[p].text) == spelt for p in positions))
+
+    def _prefer_as_spelt(self, spelt: str, key: str, positions: list[int],
+                         label_hits: list[_Hit], synonym_hits: list[_Hit],
+                         ) -> tuple[list[_Hit], list[_Hit]]:
+        """Labels and synonyms that match the phrase only once normalised rank below those
+        spelt as the phrase is."""
+        synonym_spelt = spelt in self._synonym_spellings.get(compact(key), ())
+        label_spelt = [spelling_key(self.index.entries[p].text) == spelt for p in positions]
+        if synonym_spelt and not any(label_spelt):
+            below = max(h.confidence for h in synonym_hits)
+            label_hits = [_demote(h, below) for h in label_hits]
+        elif any(label_spelt) and not synonym_spelt:
+            below = max(h.confidence for h in label_hits)
+            # A "none" entry spelt otherwise does not veto a label spelt as the phrase.
+            synonym_hits = [_demote(h, below) for h in synonym_hits if h is not _NOT_A_SKILL]
+        return label_hits, synonym_hits
 
     def _label_hits(self, positions: list[int], key: str, tier_confidence: float,
                     how: str = "") -> list[_Hit]:
@@ -359,6 +396,12 @@ class Matcher:
     def _match(self, hit: _Hit) -> Match:
         label = self.taxonomy.skills[hit.uri].label
         return Match(hit.uri, label, round(min(hit.confidence, 1.0), 3), hit.reason)
+
+
+def _demote(hit: _Hit, below: float) -> _Hit:
+    """`hit` ranked below a rival of confidence `below`."""
+    return _Hit(hit.uri, min(hit.confidence, below) * _RESPELT_FACTOR,
+                f"{hit.reason}, spelt otherwise than the phrase", hit.kind_rank)
 
 
 def _id_key(text: str) -> str:

@@ -97,6 +97,12 @@ def tokens(text: str) -> tuple[str, ...]:
     return tuple(normalise_token(t) for t in _TOKEN.findall(fold(text)))
 
 
+def spelling_key(text: str) -> str:
+    """The text as written, folded but neither singularised nor respelt, without spaces:
+    "Canva" and "Canvas" share a normalised key but not this one."""
+    return "".join(_TOKEN.findall(fold(text)))
+
+
 def normalise(text: str) -> str:
     """The normalised key of a label or a phrase: its tokens joined by single spaces."""
     return " ".join(tokens(text))

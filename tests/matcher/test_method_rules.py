@@ -26,3 +26,17 @@ def test_a_name_answers_without_its_type_word():
     # Only names (written with a capital) lose their type word: "sign" is not sign language.
     assert _best(matcher, "sign") is None
     assert _best(matcher, "operating") is None
+
+
+def test_the_spelling_as_written_decides_between_a_label_and_a_synonym():
+    synonyms = Synonyms([Synonym("Canva", "graphic design", "broader"),
+                         Synonym("Gits", "", "none")])
+    matcher = _matcher("Canvas", "graphic design", "Git", synonyms=synonyms)
+    # "Canva" and "Canvas" normalise alike; each phrase goes to the entry spelt like it.
+    assert _best(matcher, "Canva") == "graphic design"
+    assert _best(matcher, "Canvas") == "Canvas"
+    assert [m.label for m in matcher.match("Canva")] == ["graphic design", "Canvas"]
+    # A "none" entry spelt otherwise does not veto a label spelt as the phrase.
+    assert _best(matcher, "Git") == "Git"
+    assert _best(matcher, "Gits") is None
+
