@@ -153,9 +153,13 @@ class LabelIndex:
         return [(int(p), float(score)) for p, score in zip(found, scores)]
 
     def correct(self, word: str) -> str | None:
-        """The most frequent vocabulary word one edit away from an unknown `word`, if any."""
+        """The singular of a known word, or else the most frequent vocabulary word one edit
+        away from an unknown `word`, if any."""
         if word in self.vocabulary or len(word) < _MIN_CORRECTABLE_LENGTH or not word.isalpha():
             return None
+        if word.endswith("s") and word[:-1] in self.vocabulary:
+            # The plural of a known word ("apis", "kpis"), never a typo of another ("axis").
+            return word[:-1]
         options: set[str] = set()
         for variant in (word, *_deletions_of(word)):
             options.update(self._deletions.get(variant, ()))

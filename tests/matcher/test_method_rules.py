@@ -40,3 +40,9 @@ def test_the_spelling_as_written_decides_between_a_label_and_a_synonym():
     assert _best(matcher, "Git") == "Git"
     assert _best(matcher, "Gits") is None
 
+
+def test_the_plural_of_a_known_word_is_not_read_as_another_word():
+    matcher = _matcher("API", "axis", "x axis", "y axis")
+    [best, *_] = matcher.match("APIs")
+    assert best.label == "API" and "'apis' read as 'api'" in best.reason
+    assert "axis" not in {m.label for m in matcher.match("APIs")}
