@@ -106,7 +106,7 @@ def _origin_check(subject: _Subject, issuer: dict[str, Any]) -> Check | None:
         return failed("hosted", f"{hosted_id} does not start with any of the issuer's allowed prefixes "
                       f"{', '.join(prefixes)}", "origin_not_allowed")
     if origins:
-        allowed = {urlsplit(o).hostname or o for o in origins}
+        allowed = {(urlsplit(o).hostname or o).lower() for o in origins}  # host names ignore case
         if host not in allowed:
             return failed("hosted", f"{hosted_id} is not on an origin the issuer allows ({', '.join(origins)})",
                           "origin_not_allowed")
