@@ -254,6 +254,12 @@ def test_allowed_origins_admit_another_host(site, check):
     assert check(site, assertion, elsewhere).verdict == "valid"
 
 
+def test_allowed_origins_ignore_letter_case(site, check):
+    site.issuer["verification"] = {"allowedOrigins": ["Issuer.EXAMPLE"]}
+    site.publish()
+    assert check(site, site.assertion()).verdict == "valid"
+
+
 def test_allowed_origins_exclude_the_issuers_own_host_when_not_listed(site, check):
     site.issuer["verification"] = {"allowedOrigins": ["badges.elsewhere.example"]}
     site.publish()
