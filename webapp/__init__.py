@@ -25,4 +25,7 @@ def create_app(config: dict[str, Any] | None = None, *, instance_path: str | Non
     app.register_blueprint(api_bp)
     commands.init_app(app)
     jobs.init_app(app)
+    from . import demo, ui
+    demo.init_app(app)
+    ui.init_app(app)  # the web pages (after the API's error handlers, which it keeps for /api)
     return app

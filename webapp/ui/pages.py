@@ -1,0 +1,68 @@
+"""Signing in and out, and the home page."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from .. import audit, db, web_auth
+from ..models import Candidate, Credential, Job, Role, User
+from . import bp
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if request.method == "GET" and web_auth.current_user() is not None:
+        return redirect(web_auth.next_url(url_for("ui.home")))
+    error = None
+    username = ""
+    if request.method == "POST":
+        username = request.form.get("username", "")[:120]
+        user = web_auth.authenticate(username, request.form.get("password", ""))
+        session = db.session()
+        if user is None:
+            error = "That user name and password do not match."
+            audit.record(session, "user.login_failed", "", actor="anonymous")
+            session.commit()
+        else:
+            web_auth.login(user)
+            audit.record(session, "user.login", f"user:{user.id}", actor=f"user:{user.id}")
+            session.commit()
+            return redirect(web_auth.next_url(url_for("ui.home")))
+    return render_template("login.html", error=error, username=username, demo_users=_demo_hint(),
+                           next=web_auth.next_url("")), (401 if error else 200)
+
+
+def _demo_hint() -> list[dict[str, str]]:
+    """In development, after ``flask demo``, the demo accounts are shown on the sign-in page."""
+    if current_app.config.get("SKILLPROOF_ENV") != "development":
+        return []
+    from ..demo import DEMO_USERS
+    names = [u["username"] for u in DEMO_USERS]
+    found = set(db.session().scalars(select(User.username).where(User.username.in_(names))))
+    return [u for u in DEMO_USERS if u["username"] in found]
+
+
+@bp.post("/logout")
+def logout():
+    user = web_auth.current_user()
+    if user is not None:
+        session = db.session()
+        audit.record(session, "user.logout", f"user:{user.id}")
+        session.commit()
+    web_auth.logout()
+    flash("You are signed out.", "info")
+    return redirect(url_for("ui.login"))
+
+
+@bp.get("/")
+@web_auth.login_required
+def home():
+    session = db.session()
+    candidates = session.scalar(select(func.count(Candidate.id)))
+    credentials = session.scalar(select(func.count(Credential.id)))
+    verified = session.scalar(select(func.count(Credential.id))
+                              .where(Credential.verdict.in_(("valid", "valid-with-warnings"))))
+    roles = session.scalars(select(Role).order_by(Role.updated_at.desc()).limit(10)).all()
+    recent_jobs = session.scalars(select(Job).where(Job.kind == "ingest").order_by(Job.id.desc()).limit(5)).all()
+    return render_template("home.html", candidates=candidates, credentials=credentials, verified=verified,
+                           roles=roles, recent_jobs=recent_jobs)

@@ -1,0 +1,253 @@
+"""Roles (from a taxonomy occupation or from scratch, with weighted requirements and must-haves)
+and their shortlists: ranked candidates, a heatmap of evidence, the gaps, and a CSV export of
+exactly what the page shows."""
+from __future__ import annotations
+
+import csv
+import io
+import math
+from typing import Any
+
+from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from matcher._rank import MUST_HAVE_POLICIES
+
+from .. import audit, db, web_auth
+from ..api.roles import DEFAULT_POLICY, _apply, _role_values
+from ..models import Role, RoleRequirement, utc_now
+from ..problems import Problem
+from ..ranking import shortlist
+from ..skills import service as skill_service
+from ..web_auth import EDITORS, HIRING_MANAGER, RECRUITER
+from . import bp
+
+VIEWERS = (RECRUITER, HIRING_MANAGER)
+SHORTLIST_ROWS = 100
+POLICY_LABELS = {"rank_below": "rank below those who have them all", "exclude": "leave the candidate out"}
+
+
+def get_role(role_id: int) -> Role:
+    role = db.session().get(Role, role_id)
+    if role is None:
+        abort(404)
+    return role
+
+
+@bp.get("/roles")
+@web_auth.role_required(*VIEWERS)
+def roles():
+    session = db.session()
+    rows = session.scalars(select(Role).order_by(Role.title, Role.id)).all()
+    counts = dict(session.execute(select(RoleRequirement.role_id, func.count(RoleRequirement.id))
+                                  .group_by(RoleRequirement.role_id)).all())
+    return render_template("roles.html", roles=rows, counts=counts)
+
+
+@bp.get("/roles/new")
+@web_auth.role_required(*EDITORS)
+def new_role():
+    q = request.args.get("q", "").strip()[:200]
+    hits = skill_service().taxonomy().search_occupations(q, limit=10) if q else []
+    return render_template("role_new.html", q=q, hits=hits, error=None)
+
+
+@bp.post("/roles/new")
+@web_auth.role_required(*EDITORS)
+def create_role():
+    body: dict[str, Any] = {"verification_policy": DEFAULT_POLICY}
+    occupation = request.form.get("occupation", "").strip()
+    title = request.form.get("title", "").strip()
+    if occupation:
+        found = skill_service().taxonomy().role(occupation)
+        if found is None:
+            abort(404)
+        body.update(title=title or found.label, occupation=occupation, description=found.description or "",
+                    essential_as_must_have=request.form.get("essential_as_must_have") == "on")
+    else:
+        body.update(title=title, requirements=[s for s in request.form.get("skills", "").splitlines() if s.strip()])
+    try:
+        values = _role_values(body)
+    except Problem as problem:
+        return render_template("role_new.html", q="", hits=[], error=problem.detail, title=title), 422
+    session = db.session()
+    role = Role(version=1)
+    _apply(role, values)
+    session.add(role)
+    session.flush()
+    audit.record(session, "role.create", f"role:{role.id}", requirements=len(values["requirements"]))
+    session.commit()
+    flash(f"Role created with {len(values['requirements'])} requirement(s). Adjust them, then open the shortlist.",
+          "success")
+    return redirect(url_for("ui.edit_role", role_id=role.id), code=303)
+
+
+def _requirements_from_form() -> tuple[list[dict[str, Any]], list[str]]:
+    requirements, errors = [], []
+    positions = sorted({int(k.split("-")[1]) for k in request.form if k.startswith("req-") and k.endswith("-skill")
+                        and k.split("-")[1].isdigit()})
+    for n in positions:
+        if request.form.get(f"req-{n}-remove") == "on":
+            continue
+        skill = request.form.get(f"req-{n}-skill", "").strip()
+        label = request.form.get(f"req-{n}-label", skill)
+        weight = _weight(request.form.get(f"req-{n}-weight", "1"))
+        if weight is None:
+            errors.append(f"the weight of {label} must be a number above 0 and at most 100")
+            continue
+        requirements.append({"skill": skill, "weight": weight, "must_have": request.form.get(f"req-{n}-must") == "on"})
+    for line in request.form.get("add-skill", "").splitlines():
+        if line.strip():
+            weight = _weight(request.form.get("add-weight", "1"))
+            if weight is None:
+                errors.append("the new requirement's weight must be a number above 0 and at most 100")
+                break
+            requirements.append({"skill": line.strip(), "weight": weight,
+                                 "must_have": request.form.get("add-must") == "on"})
+    return requirements, errors
+
+
+def _weight(raw: str) -> float | None:
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and 0 < value <= 100 else None
+
+
+@bp.route("/roles/<int:role_id>/edit", methods=["GET", "POST"])
+@web_auth.role_required(*EDITORS)
+def edit_role(role_id: int):
+    session = db.session()
+    role = get_role(role_id)
+    error = None
+    if request.method == "POST":
+        requirements, errors = _requirements_from_form()
+        top_n = request.form.get("top_n", str(role.top_n))
+        body = {"title": request.form.get("title", ""), "description": request.form.get("description", ""),
+                "must_have_policy": request.form.get("must_have_policy", role.must_have_policy),
+                "verification_policy": role.verification_policy or DEFAULT_POLICY,
+                "top_n": int(top_n) if top_n.isdigit() else -1, "requirements": requirements}
+        try:
+            if errors:
+                raise Problem(422, "Unprocessable content", "; ".join(errors))
+            values = _role_values(body)
+        except Problem as problem:
+            error = problem.detail
+        else:
+            values["occupation_uri"] = role.occupation_uri
+            role.requirements = []
+            session.flush()
+            _apply(role, values)
+            role.version += 1
+            role.updated_at = utc_now()
+            audit.record(session, "role.update", f"role:{role.id}", version=role.version)
+            session.commit()
+            flash("Role saved.", "success")
+            if request.form.get("then") == "shortlist":
+                return redirect(url_for("ui.shortlist_page", role_id=role.id), code=303)
+            return redirect(url_for("ui.edit_role", role_id=role.id), code=303)
+    occupation = skill_service().taxonomy().role(role.occupation_uri) if role.occupation_uri else None
+    return render_template("role_edit.html", role=role, occupation=occupation, error=error,
+                           policies=MUST_HAVE_POLICIES, policy_labels=POLICY_LABELS), (422 if error else 200)
+
+
+@bp.post("/roles/<int:role_id>/delete")
+@web_auth.role_required(*EDITORS)
+def delete_role(role_id: int):
+    session = db.session()
+    role = get_role(role_id)
+    title = role.title
+    session.delete(role)
+    audit.record(session, "role.delete", f"role:{role_id}")
+    session.commit()
+    flash(f"The role {title} was deleted.", "success")
+    return redirect(url_for("ui.roles"), code=303)
+
+
+@bp.get("/skills/suggest")
+@web_auth.role_required(*VIEWERS)
+def suggest_skills():
+    """Skill labels for the requirement box's suggestions."""
+    q = request.args.get("q", "").strip()[:100]
+    if len(q) < 2:
+        return jsonify(skills=[])
+    matches = skill_service().matcher().match(q, limit=8)
+    return jsonify(skills=[{"uri": m.uri, "label": m.label} for m in matches])
+
+
+# -- shortlist -------------------------------------------------------------------------------
+
+
+def _flag(name: str) -> bool:
+    return request.args.get(name, "").lower() in ("1", "on", "true", "yes")
+
+
+def shortlist_view(role: Role, *, verified_only: bool, blind: bool) -> dict[str, Any]:
+    """The table the page shows and the CSV exports: one model for both."""
+    data = shortlist(current_app._get_current_object(), db.session(), role, limit=SHORTLIST_ROWS, offset=0,
+                     verified_only=verified_only, blind=blind, min_score=0.0)
+    columns = [{"label": q.skill_label or q.skill_uri, "skill": q.skill_uri, "weight": q.weight,
+                "must_have": q.must_have} for q in role.requirements]
+    rows = []
+    for row in data["rows"]:
+        person = row["candidate"]
+        name = f"Candidate {person['id']}" if blind else (person.get("name") or f"Candidate {person['id']}")
+        cells = []
+        for entry in row["requirements"]:
+            strength = float(entry["strength"] or 0.0) if entry["covered"] else 0.0
+            cells.append({"strength": strength, "level": min(10, max(0, round(strength * 10))),
+                          "covered": entry["covered"], "evidence": entry["evidence"], "label": entry["label"],
+                          "must_have": entry["must_have"]})
+        rows.append({"rank": row["rank"], "candidate_id": person["id"], "name": name, "score": row["score"],
+                     "must_haves_met": row["must_haves_met"], "cells": cells, "gaps": row["gaps"],
+                     "move_up": row["move_up"], "in_top": row["rank"] <= data["top_n"]})
+    return {"role": role, "columns": columns, "rows": rows, "total": data["total"], "excluded": data["excluded"],
+            "top_n": data["top_n"], "verified_only": verified_only, "blind": blind,
+            "shown": len(rows)}
+
+
+def _gap_text(gap: dict[str, Any]) -> str:
+    return f"{gap['label'] or gap['skill']}{' (must-have)' if gap['must_have'] else ''}: {gap['detail']}"
+
+
+@bp.get("/roles/<int:role_id>")
+@web_auth.role_required(*VIEWERS)
+def shortlist_page(role_id: int):
+    role = get_role(role_id)
+    view = shortlist_view(role, verified_only=_flag("verified_only"), blind=_flag("blind"))
+    return render_template("shortlist.html", gap_text=_gap_text, policy_labels=POLICY_LABELS, **view)
+
+
+def _csv_cell(value: Any) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def shortlist_table(view: dict[str, Any]) -> list[list[str]]:
+    header = ["Rank", "Candidate", "Score (%)", "Must-haves met"]
+    header += [f"{c['label']}{' (must-have)' if c['must_have'] else ''} (%)" for c in view["columns"]]
+    header.append("Gaps")
+    table = [header]
+    for row in view["rows"]:
+        line = [str(row["rank"]), row["name"], str(round(row["score"] * 100)), "yes" if row["must_haves_met"] else "no"]
+        line += [str(round(cell["strength"] * 100)) if cell["covered"] else "" for cell in row["cells"]]
+        line.append("; ".join(_gap_text(g) for g in row["gaps"]))
+        table.append(line)
+    return table
+
+
+@bp.get("/roles/<int:role_id>/shortlist.csv")
+@web_auth.role_required(*VIEWERS)
+def shortlist_csv(role_id: int):
+    role = get_role(role_id)
+    view = shortlist_view(role, verified_only=_flag("verified_only"), blind=_flag("blind"))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for line in shortlist_table(view):
+        writer.writerow([_csv_cell(v) for v in line])
+    slug = "".join(ch if ch.isalnum() else "-" for ch in role.title.lower()).strip("-")[:60] or "role"
+    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="shortlist-{slug}.csv"'
+    return response
