@@ -71,6 +71,11 @@ def content_words(words: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _add_reduced(variants: list[Variant], words: tuple[str, ...]) -> None:
+    # First keeping vendor names, which may be part of a known term ("Google Analytics").
+    with_vendor = tuple(w for w in words if w not in FILLER_WORDS and not w.isdigit())
+    if with_vendor and with_vendor != words and any(w in VENDOR_WORDS for w in with_vendor):
+        dropped = [w for w in words if w not in with_vendor]
+        variants.append(Variant(with_vendor, 0.95, f"ignoring '{' '.join(dropped)}'"))
     without_filler = content_words(words)
     if without_filler != words:
         dropped = [w for w in words if w not in without_filler]

@@ -46,3 +46,13 @@ def test_the_plural_of_a_known_word_is_not_read_as_another_word():
     [best, *_] = matcher.match("APIs")
     assert best.label == "API" and "'apis' read as 'api'" in best.reason
     assert "axis" not in {m.label for m in matcher.match("APIs")}
+
+
+def test_a_vendor_name_is_kept_when_it_is_part_of_a_known_term():
+    synonyms = Synonyms([Synonym("google analytics", "web analytics", "broader"),
+                         Synonym("analytics", "data analytics")])
+    matcher = _matcher("web analytics", "data analytics", synonyms=synonyms)
+    assert _best(matcher, "Google Analytics Certification") == "web analytics"
+    # Elsewhere the vendor name is still set aside.
+    assert _best(matcher, "Google Analytics Fundamentals") == "web analytics"
+    assert _best(matcher, "Microsoft Analytics Certification") == "data analytics"
