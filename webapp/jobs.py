@@ -255,14 +255,36 @@ _rq_app: Flask | None = None
 _rq_lock = threading.Lock()
 
 
-def rq_run(job_id: int) -> bool:
-    """The function ``rq worker`` runs: an app built from the environment, then the job."""
+def worker_app() -> Flask:
+    """The app of an RQ worker process, built once from the environment."""
     global _rq_app
     with _rq_lock:
         if _rq_app is None:
             from . import create_app
             _rq_app = create_app({"JOB_WORKER": "none"})
-    return run(_rq_app, job_id)
+    return _rq_app
+
+
+def rq_run(job_id: int) -> bool:
+    """The function ``rq worker`` runs: the worker's app, then the job."""
+    return run(worker_app(), job_id)
+
+
+try:
+    from rq.worker import SimpleWorker
+except ImportError:  # pragma: no cover - rq is a pinned dependency
+    SimpleWorker = object  # type: ignore[assignment,misc]
+
+
+class AppWorker(SimpleWorker):  # type: ignore[misc,valid-type]
+    """``rq worker -w webapp.jobs.AppWorker``: builds the app and its skill matcher once, when the
+    worker starts, and runs every job in that process (plain ``rq worker`` works too, but forks and
+    builds them again for each job)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from .skills import service
+        service(worker_app()).matcher()
 
 
 def init_app(app: Flask) -> None:
