@@ -17,11 +17,20 @@ awareness overview understanding ability familiarity familiar sound solid
 bootcamp masterclass nanodegree badge credential exam
 """.split())
 
+# Words that mark a phrase as a credential's title rather than a skill.
+CREDENTIAL_MARKERS = frozenset("certified certification certificate credential exam".split())
+# In a credential's title, the level or job title it confers names no skill of its own
+# ("AWS Certified Solutions Architect - Associate", "Google Cloud Digital Leader").
+TITLE_WORDS = frozenset("""
+architect leader specialist administrator practitioner associate professional expert
+fundamental foundation essential solution master
+""".split())
+
 # Names of vendors and course platforms that prefix course and credential titles.
 VENDOR_WORDS = frozenset("""
 google microsoft meta ibm apache adobe oracle cisco coursera udemy edx linkedin simplilearn
 upgrad nptel great infosys springboard hubspot academy skillsoft pluralsight datacamp
-credly acclaim accredible badgr
+credly acclaim accredible badgr comptia isaca pmi axelos hashicorp
 """.split())
 
 _PART_SEPARATORS = re.compile(r"\s*(?:[/,;|:]|\s-\s|\s–\s)\s*")
@@ -64,10 +73,17 @@ def read_phrase(phrase: str) -> Reading:
 
 
 def content_words(words: tuple[str, ...]) -> tuple[str, ...]:
-    """The words of a phrase without filler and vendor names (all of them, if nothing is left)."""
+    """The words of a phrase without filler and vendor names, and without title words in
+    a credential's title (all of them, if nothing is left)."""
     kept = tuple(w for w in words if w not in FILLER_WORDS and w not in VENDOR_WORDS
                  and not w.isdigit())
+    if kept and _is_credential_title(words):
+        kept = tuple(w for w in kept if w not in TITLE_WORDS) or kept
     return kept or words
+
+
+def _is_credential_title(words: tuple[str, ...]) -> bool:
+    return any(w in CREDENTIAL_MARKERS or w in VENDOR_WORDS for w in words)
 
 
 def _add_reduced(variants: list[Variant], words: tuple[str, ...]) -> None:
@@ -77,6 +93,13 @@ def _add_reduced(variants: list[Variant], words: tuple[str, ...]) -> None:
         dropped = [w for w in words if w not in with_vendor]
         variants.append(Variant(with_vendor, 0.95, f"ignoring '{' '.join(dropped)}'"))
     without_filler = content_words(words)
+    if _is_credential_title(words):
+        # Title words go last: "Certified Scrum Master" may name "scrum master".
+        with_title = tuple(w for w in words if w not in FILLER_WORDS and w not in VENDOR_WORDS
+                           and not w.isdigit())
+        if with_title and with_title not in (words, without_filler):
+            dropped = [w for w in words if w not in with_title]
+            variants.append(Variant(with_title, 0.95, f"ignoring '{' '.join(dropped)}'"))
     if without_filler != words:
         dropped = [w for w in words if w not in without_filler]
         variants.append(Variant(without_filler, 0.95, f"ignoring '{' '.join(dropped)}'"))

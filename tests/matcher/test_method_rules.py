@@ -56,3 +56,19 @@ def test_a_vendor_name_is_kept_when_it_is_part_of_a_known_term():
     # Elsewhere the vendor name is still set aside.
     assert _best(matcher, "Google Analytics Fundamentals") == "web analytics"
     assert _best(matcher, "Microsoft Analytics Certification") == "data analytics"
+
+
+def test_a_credential_title_sets_aside_the_level_or_job_title_it_confers():
+    synonyms = Synonyms([Synonym("aws", "cloud technologies", "broader"),
+                         Synonym("google cloud", "cloud technologies", "broader"),
+                         Synonym("scrum", "agile project management", "broader"),
+                         Synonym("scrum master", "lead scrum teams")])
+    matcher = _matcher("cloud technologies", "digital literacy", "leader", "lead scrum teams",
+                       "agile project management", synonyms=synonyms)
+    assert _best(matcher, "AWS Certified Solutions Architect - Associate") == "cloud technologies"
+    assert _best(matcher, "Google Cloud Digital Leader") == "cloud technologies"
+    # Title words go last: the longer known term still wins.
+    assert _best(matcher, "Certified Scrum Master") == "lead scrum teams"
+    # Outside a credential's title, a title word is a word like any other.
+    assert _best(matcher, "Leader") == "leader"
+    assert _best(matcher, "Solutions Architect") is None
