@@ -334,6 +334,27 @@ def test_an_unreachable_key_is_indeterminate(site, check):
     assert failure(report)[0] == "key"
 
 
+def test_an_unusable_public_key_is_a_key_failure(site, check):
+    site.cryptographic_key["publicKeyPem"] = "-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----"
+    site.publish()
+    report = check(site, site.signed())
+    assert report.verdict == "invalid"
+    assert failure(report) == ("key", "key_invalid")
+    assert outcome(report, "proof") == ["skipped"]
+
+
+def test_an_eight_digit_date_is_an_iso_basic_date(site, check):
+    report = check(site, site.assertion(issuedOn="20240301", expires="20240401"))
+    assert failure(report) == ("validity", "expired")
+    assert "2024-04-01T00:00:00Z" in report.check("validity")[0].detail
+
+
+def test_a_badge_url_the_fetcher_refuses_names_the_refusal():
+    report = verify("http://127.0.0.1:9/assertion.json")
+    assert report.verdict == "invalid"
+    assert [(c.id, c.reason) for c in report.failing()] == [("input", "ssrf_refused")]
+
+
 def test_a_signed_assertion_given_without_its_jws_is_invalid(site, check):
     report = check(site, site.assertion(signed=True))
     assert report.verdict == "invalid"

@@ -20,7 +20,7 @@ def parse_datetime(value: Any) -> datetime | None:
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
-    if text.isdigit():
+    if text.isdigit() and len(text) != 8:  # eight digits is an ISO 8601 basic date (20250101)
         try:
             return parse_datetime(int(text))
         except ValueError:  # more digits than int() converts

@@ -151,9 +151,9 @@ class _GuardedBackend(httpcore.SyncBackend):
 
 class _GuardedTransport(httpx.HTTPTransport):
     def __init__(self, allow_hosts: frozenset[str]) -> None:
-        super().__init__(trust_env=False)
+        # httpx has no public hook for the network backend, so this sets the pool that
+        # HTTPTransport.__init__ would build, with our backend (and one TLS context, not two).
         self.backend = _GuardedBackend(allow_hosts)
-        # httpx has no public hook for the network backend; replace its pool with one using ours.
         self._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(trust_env=False),
                                              network_backend=self.backend, max_connections=20)
 

@@ -158,11 +158,14 @@ def _key_ids(issuer: dict[str, Any]) -> set[str]:
     return ids_in(issuer.get("publicKey"))
 
 
-def _verify_jws(token: str, pem: str) -> Check:
+def _rsa_key(pem: str) -> RSAKey | None:
     try:
-        key = RSAKey.import_key(pem)
-    except (JoseError, ValueError, TypeError) as exc:
-        return failed("proof", f"the signing key is not a usable RSA public key ({exc})", "signature")
+        return RSAKey.import_key(pem)
+    except (JoseError, ValueError, TypeError):
+        return None
+
+
+def _verify_jws(token: str, key: RSAKey) -> Check:
     try:
         jws.deserialize_compact(token, key, algorithms=["RS256"])
     except JoseError as exc:
@@ -250,7 +253,10 @@ def signed_checks(subject: _Subject, issuer: dict[str, Any], linked: LinkedDocum
                 skipped("key", "no signature to check a key against"),
                 revocation_check(subject, issuer, linked)]
     pem, key_check = _load_key(subject, issuer, linked)
-    proof = _verify_jws(subject.jws, pem) if pem else skipped("proof", "no usable key to check the signature")
+    key = _rsa_key(pem) if pem else None
+    if pem and key is None:
+        key_check = failed("key", "the issuer's key is not a usable RSA public key (publicKeyPem)", "key_invalid")
+    proof = _verify_jws(subject.jws, key) if key else skipped("proof", "no usable key to check the signature")
     return [proof, key_check, revocation_check(subject, issuer, linked)]
 
 

@@ -65,9 +65,9 @@ def _resolve_reference(envelope: Envelope, ctx: Context) -> Envelope:
     except FetchError as exc:
         if exc.status == 410:
             raise
-        gone = exc.status == 404 or exc.kind in ("ssrf_refused", "bad_url", "too_large")
-        raise InputError(f"could not fetch the badge at {url}: {exc.reason}",
-                         "not_found" if gone else "unreachable") from None
+        kind = exc.kind if exc.kind in ("ssrf_refused", "bad_url", "too_large") else \
+            "not_found" if exc.status == 404 else "unreachable"
+        raise InputError(f"could not fetch the badge at {url}: {exc.reason}", kind) from None
     resolved = ingest(response.content, source=envelope.source or url)
     if resolved.family == "reference":
         raise InputError(f"{url} points to another reference, not a badge", "not_a_badge")
