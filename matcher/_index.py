@@ -127,6 +127,10 @@ class LabelIndex:
         """Inverse document frequency of a stem among the labels."""
         return self._weights.get(stem_, self._default_weight)
 
+    def postings(self, stem_: str) -> list[int]:
+        """The labels whose bag holds `stem_`."""
+        return self._postings.get(stem_, [])
+
     def label_count(self, stem_: str) -> int:
         return len(self._postings.get(stem_, ()))
 

@@ -40,6 +40,16 @@ _EXACT_TIER = 1
 # When a label and a synonym both match a phrase but only one of them as it is spelt
 # ("Canva" is the synonym, "Canvas" the label), the other ranks below it.
 _RESPELT_FACTOR = 0.9
+# A label that is a verb plus a "broader" synonym's term ("follow up" + "accounts
+# receivable") names the term more closely than the table's broader target.
+_NARROWER_LABEL_CONFIDENCE = 0.92
+# A verb starts at least this many skill labels and is rarely found later in a label.
+_MIN_VERB_LABELS = 5
+# Verbs that turn a term into another activity about it ("supervise data entry").
+_ROLE_VERBS = frozenset("""supervise oversee manage monitor coordinate lead direct teach train
+instruct educate advise consult assess evaluate review inspect audit understand interpret
+discern comprehend promote sell research study regulate enforce design""".split())
+_PARTICLES = frozenset("up down off over about".split())
 _SPELLING_FACTOR = 0.93
 _PART_FACTOR = 0.9
 _FUZZY_CEILING = 0.85
@@ -84,9 +94,13 @@ class Matcher:
         self._ids = _id_index(taxonomy)
         self._synonym_hits: dict[str, tuple[_Hit, ...]] = {}
         self._synonym_spellings: dict[str, set[str]] = {}
+        verbs = _label_verbs(taxonomy)
         for key in self.synonyms.keys():
             # Keyed without spaces: "InfoSec" reads as "info sec", "TensorFlow" as "tensor flow".
-            self._synonym_hits.setdefault(compact(key), self._resolve_synonym(key))
+            hits = self._resolve_synonym(key)
+            if hits and all(e.relation == "broader" for e in self.synonyms.lookup(key)):
+                hits = self._narrower_labels(key, verbs) + hits
+            self._synonym_hits.setdefault(compact(key), hits)
             self._synonym_spellings.setdefault(compact(key), set()).update(
                 spelling_key(entry.term) for entry in self.synonyms.lookup(key))
 
@@ -298,6 +312,29 @@ class Matcher:
                     for h in self._resolve_synonym(key, depth + 1)]
         return []
 
+    def _narrower_labels(self, key: str, verbs: frozenset[str]) -> tuple[_Hit, ...]:
+        """Labels that are a verb (and particles) followed by the words of the term `key`,
+        which the table only maps to a broader skill: "follow up accounts receivables" for
+        "accounts receivable"."""
+        words = [w for w in content_words(tuple(key.split())) if w not in FUNCTION_WORDS]
+        if len(words) < 2:
+            return ()
+        size = len(words)
+        hits = []
+        for position in self.index.postings(stem(words[-1])):
+            entry = self.index.entries[position]
+            if entry.kind == HIDDEN:
+                continue
+            label_words = [w for w in entry.key.split() if w not in FUNCTION_WORDS]
+            if len(label_words) <= size or label_words[-size:] != words:
+                continue
+            verb, *rest = label_words[:-size]
+            if verb in verbs and all(w in _PARTICLES for w in rest):
+                hits.append(_Hit(entry.uri, _NARROWER_LABEL_CONFIDENCE,
+                                 f"{entry.kind} '{entry.text}' names '{key}' more closely than "
+                                 "the synonyms table's broader skill", KIND_RANK[entry.kind]))
+        return tuple(hits)
+
     # -- spotting and fuzzy -----------------------------------------------------------------
 
     def _spans(self, words: tuple[str, ...]) -> Iterable[tuple[_Hit, int, int]]:
@@ -402,6 +439,24 @@ def _demote(hit: _Hit, below: float) -> _Hit:
     """`hit` ranked below a rival of confidence `below`."""
     return _Hit(hit.uri, min(hit.confidence, below) * _RESPELT_FACTOR,
                 f"{hit.reason}, spelt otherwise than the phrase", hit.kind_rank)
+
+
+def _label_verbs(taxonomy: Taxonomy) -> frozenset[str]:
+    """Words that start many skill labels and are seldom found later in one: the verbs
+    ("follow", "issue", "prepare"), not nouns ("aircraft"); role-changing verbs excluded."""
+    first: dict[str, int] = {}
+    later: dict[str, int] = {}
+    for skill in taxonomy.skills.values():
+        words = tokens(skill.label)
+        if not words:
+            continue
+        if skill.kind != "knowledge":
+            first[words[0]] = first.get(words[0], 0) + 1
+        for word in words[1:]:
+            later[word] = later.get(word, 0) + 1
+    return frozenset(w for w, count in first.items()
+                     if count >= _MIN_VERB_LABELS and later.get(w, 0) * 4 < count
+                     and w not in _ROLE_VERBS)
 
 
 def _id_key(text: str) -> str:

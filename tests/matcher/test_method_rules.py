@@ -72,3 +72,20 @@ def test_a_credential_title_sets_aside_the_level_or_job_title_it_confers():
     # Outside a credential's title, a title word is a word like any other.
     assert _best(matcher, "Leader") == "leader"
     assert _best(matcher, "Solutions Architect") is None
+
+
+def test_a_broader_synonym_yields_to_a_label_that_is_a_verb_plus_its_term():
+    synonyms = Synonyms([Synonym("accounts receivable", "manage accounts", "broader"),
+                         Synonym("data entry", "process data", "broader"),
+                         Synonym("unit testing", "execute software tests", "broader")])
+    verb_labels = [f"follow up {thing}" for thing in ("orders", "leads", "complaints", "sales")]
+    matcher = _matcher("manage accounts", "follow up accounts receivables", *verb_labels,
+                       "process data", "supervise data entry", "execute software tests",
+                       "electronic unit testing", synonyms=synonyms)
+    [best, *_] = matcher.match("Accounts Receivable")
+    assert best.label == "follow up accounts receivables" and "more closely" in best.reason
+    assert "manage accounts" in {m.label for m in matcher.match("Accounts Receivable")}
+    # A verb that makes it another activity (supervising), or a word that is not a verb,
+    # leaves the table's answer alone.
+    assert _best(matcher, "Data Entry") == "process data"
+    assert _best(matcher, "Unit Testing") == "execute software tests"
