@@ -51,6 +51,9 @@ instruct educate advise consult assess evaluate review inspect audit understand 
 discern comprehend promote sell research study regulate enforce design""".split())
 _PARTICLES = frozenset("up down off over about".split())
 _SPELLING_FACTOR = 0.93
+# "Computer Proficiency" without its filler is one common word; an alt or hidden label
+# that is that word alone ("computer" for computer equipment) is weak evidence.
+_GENERIC_REMAINDER_FACTOR = 0.65
 _PART_FACTOR = 0.9
 _FUZZY_CEILING = 0.85
 _ONE_WORD_IN_LONGER_LABEL = 0.88
@@ -220,7 +223,12 @@ class Matcher:
         if not hits:
             return tier, []
         note = f", {variant.note}" if variant.note else ""
-        return tier, [_Hit(h.uri, h.confidence * variant.factor, h.reason + note, h.kind_rank)
+        factor = variant.factor
+        generic = (variant.reduced and len(variant.words) == 1
+                   and not self._distinctive(variant.words[0]))
+        return tier, [_Hit(h.uri, h.confidence * factor
+                           * (_GENERIC_REMAINDER_FACTOR if generic and h.kind_rank else 1.0),
+                           h.reason + note, h.kind_rank)
                       for h in hits]
 
     def _spelt_differently(self, spelt: str, key: str, positions: list[int]) -> bool:
@@ -281,7 +289,7 @@ class Matcher:
         note = ", ".join(f"'{w}' read as '{c}'" for w, c in fixes.items())
         if variant.note:
             note = f"{variant.note}, {note}"
-        return Variant(words, variant.factor * _SPELLING_FACTOR, note)
+        return Variant(words, variant.factor * _SPELLING_FACTOR, note, variant.reduced)
 
     # -- synonyms ---------------------------------------------------------------------------
 

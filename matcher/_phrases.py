@@ -43,6 +43,8 @@ class Variant:
     words: tuple[str, ...]
     factor: float
     note: str = ""
+    # Whether words of the phrase were set aside (filler, vendor or title words).
+    reduced: bool = False
 
     @property
     def key(self) -> str:
@@ -91,7 +93,7 @@ def _add_reduced(variants: list[Variant], words: tuple[str, ...]) -> None:
     with_vendor = tuple(w for w in words if w not in FILLER_WORDS and not w.isdigit())
     if with_vendor and with_vendor != words and any(w in VENDOR_WORDS for w in with_vendor):
         dropped = [w for w in words if w not in with_vendor]
-        variants.append(Variant(with_vendor, 0.95, f"ignoring '{' '.join(dropped)}'"))
+        variants.append(Variant(with_vendor, 0.95, f"ignoring '{' '.join(dropped)}'", True))
     without_filler = content_words(words)
     if _is_credential_title(words):
         # Title words go last: "Certified Scrum Master" may name "scrum master".
@@ -99,13 +101,14 @@ def _add_reduced(variants: list[Variant], words: tuple[str, ...]) -> None:
                            and not w.isdigit())
         if with_title and with_title not in (words, without_filler):
             dropped = [w for w in words if w not in with_title]
-            variants.append(Variant(with_title, 0.95, f"ignoring '{' '.join(dropped)}'"))
+            variants.append(Variant(with_title, 0.95, f"ignoring '{' '.join(dropped)}'", True))
     if without_filler != words:
         dropped = [w for w in words if w not in without_filler]
-        variants.append(Variant(without_filler, 0.95, f"ignoring '{' '.join(dropped)}'"))
+        variants.append(Variant(without_filler, 0.95, f"ignoring '{' '.join(dropped)}'", True))
     unversioned = tuple(strip_version(w) for w in without_filler)
     if unversioned != without_filler:
-        variants.append(Variant(unversioned, 0.95, "ignoring the version"))
+        variants.append(Variant(unversioned, 0.95, "ignoring the version",
+                                without_filler != words))
 
 
 def _unique(variants: list[Variant]) -> list[Variant]:

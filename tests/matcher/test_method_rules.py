@@ -89,3 +89,16 @@ def test_a_broader_synonym_yields_to_a_label_that_is_a_verb_plus_its_term():
     # leaves the table's answer alone.
     assert _best(matcher, "Data Entry") == "process data"
     assert _best(matcher, "Unit Testing") == "execute software tests"
+
+
+def test_filler_set_aside_must_not_leave_one_common_word_matching_an_alt_label():
+    common = [f"computer topic{n}" for n in range(45)]  # "computer" is in many labels
+    matcher = _matcher(("computer equipment", "computer"), ("container orchestration", "kubernetes"),
+                       "computer", *common)
+    assert _best(matcher, "Computer Proficiency") == "computer"  # a preferred label still counts
+    matcher = _matcher(("computer equipment", "computer"), ("container orchestration", "kubernetes"),
+                       *common)
+    assert _best(matcher, "Computer") == "computer equipment"
+    assert _best(matcher, "Computer Proficiency") is None
+    # A distinctive word left alone is still good evidence.
+    assert _best(matcher, "Kubernetes Proficiency") == "container orchestration"
