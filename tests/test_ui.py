@@ -540,6 +540,7 @@ def test_the_demo_seeds_a_real_shortlist(tmp_path):
     application = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": f"sqlite:///{tmp_path / 'd.db'}",
                               "JOB_WORKER": "none", "SKILLPROOF_ENV": "development"}, instance_path=str(tmp_path))
     try:
+        assert "No users yet" in application.test_client().get("/login").get_data(as_text=True)
         runner = application.test_cli_runner()
         first = runner.invoke(args=["demo", "--json"])
         assert first.exit_code == 0, first.output
@@ -551,7 +552,7 @@ def test_the_demo_seeds_a_real_shortlist(tmp_path):
         assert again["candidates"] == [] and again["role"]["id"] == summary["role"]["id"]
         client = application.test_client()
         login_page = client.get("/login").get_data(as_text=True)
-        assert "demo-manager" in login_page
+        assert "demo-manager" in login_page and "No users yet" not in login_page
         sign_in(client, "demo-manager", "demo-manager")
         rows = shown_table(client.get(f"/roles/{summary['role']['id']}").get_data(as_text=True))[1:]
         assert len(rows) == 4 and rows[0][1] == "Ada Moreno"

@@ -180,12 +180,14 @@ def seed(app: Flask, issuer: DemoIssuer | None = None) -> dict[str, Any]:
     for number, (name, email, badges) in enumerate(PEOPLE, 1):
         external_id = f"demo-{number}"
         with database.transaction() as session:
-            if session.scalar(select(Candidate.id).where(Candidate.external_id == external_id)) is not None:
+            person = session.scalar(select(Candidate).where(Candidate.external_id == external_id))
+            if person is not None and person.credentials:
                 continue
-            person = Candidate(name=name, email=email, external_id=external_id)
-            session.add(person)
-            session.flush()
-            audit.record(session, "candidate.create", f"candidate:{person.id}", actor="demo")
+            if person is None:  # (a candidate without credentials is one an interrupted run left)
+                person = Candidate(name=name, email=email, external_id=external_id)
+                session.add(person)
+                session.flush()
+                audit.record(session, "candidate.create", f"candidate:{person.id}", actor="demo")
             candidate_id = person.id
         summary["candidates"].append(name)
         for n, (achievement, indexes, kind) in enumerate(badges):

@@ -28,8 +28,10 @@ def login():
             audit.record(session, "user.login", f"user:{user.id}", actor=f"user:{user.id}")
             session.commit()
             return redirect(web_auth.next_url(url_for("ui.home")))
+    no_users = current_app.config.get("SKILLPROOF_ENV") == "development" and \
+        db.session().scalar(select(func.count(User.id))) == 0
     return render_template("login.html", error=error, username=username, demo_users=_demo_hint(),
-                           next=web_auth.next_url("")), (401 if error else 200)
+                           no_users=no_users, next=web_auth.next_url("")), (401 if error else 200)
 
 
 def _demo_hint() -> list[dict[str, str]]:
