@@ -564,3 +564,36 @@ def test_the_demo_seeds_a_real_shortlist(tmp_path):
         get_db(production).dispose()
     finally:
         get_db(application).dispose()
+
+
+def test_results_land_one_by_one_and_pasted_urls_are_verified(tmp_path, taxonomy, issuer):
+    """With no worker running, the job page shows every item waiting; as the job does them, the
+    results part shows each verdict. A pasted URL is fetched (here from an offline issuer)."""
+    from webapp import create_app, jobs
+    from webapp.auth import create_user
+    from webapp.db import get_db
+    application = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": f"sqlite:///{tmp_path / 'j.db'}",
+                              "TAXONOMY": taxonomy, "JOB_WORKER": "none", "VERIFIER_FETCHER": issuer.fetcher()},
+                             instance_path=str(tmp_path))
+    try:
+        with get_db(application).transaction() as session:
+            create_user(session, "rita", PASSWORD, "recruiter")
+        client = application.test_client()
+        sign_in(client, "rita")
+        client.token = csrf_of(client, "/upload")
+        hosted = json.loads(issuer.badge(email="ursula@example.org", name="SQL", tags=("SQL",)))
+        response = upload(client, [], name="Ursula Url", email="ursula@example.org",
+                          urls=f"{hosted['id']}\nhttps://issuer.test/assertions/missing.json")
+        assert response.status_code == 303
+        job_id = int(response.headers["Location"].rsplit("/", 1)[1])
+        waiting = client.get(f"/uploads/{job_id}").get_data(as_text=True)
+        assert waiting.count('data-status="pending"') == 2 and "0 of 2 processed" in waiting
+        assert 'data-finished="no"' in waiting
+        assert jobs.run(application, job_id)
+        done = client.get(f"/uploads/{job_id}/results").get_data(as_text=True)
+        assert 'data-finished="yes"' in done and "2 of 2 processed" in done
+        first, second = done.split('<li data-pos="')[1:]
+        assert "v-valid" in first and "SQL" in first
+        assert 'data-status="failed"' in second and "Not a badge" in second and "could not fetch" in second
+    finally:
+        get_db(application).dispose()
