@@ -594,6 +594,6 @@ def test_results_land_one_by_one_and_pasted_urls_are_verified(tmp_path, taxonomy
         assert 'data-finished="yes"' in done and "2 of 2 processed" in done
         first, second = done.split('<li data-pos="')[1:]
         assert "v-valid" in first and "SQL" in first
-        assert 'data-status="failed"' in second and "Not a badge" in second and "could not fetch" in second
+        assert 'data-status="failed"' in second and "Could not be read" in second and "could not fetch" in second
     finally:
         get_db(application).dispose()
