@@ -51,7 +51,8 @@ def _error_page(exc: BaseException) -> tuple[str, int]:
         limit = request.max_content_length or 0
         context["limit_mb"] = max(1, round(limit / (1024 * 1024)))
     if status == 403:
-        context["needed"] = [web_auth.ROLE_LABELS.get(r, r) for r in g.get("needed_roles", ())]
+        context["needed"] = [web_auth.ROLE_LABELS.get(r, r) + "s" for r in g.get("needed_roles", ())
+                             if r != web_auth.ADMIN] + ["admins"]
     if isinstance(exc, csrf.CSRFError):
         context["csrf"] = True
     elif isinstance(exc, HTTPException) and status not in (403, 404, 405, 413, 500) and exc.description:
