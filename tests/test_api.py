@@ -442,3 +442,25 @@ def test_openapi_documents_every_route(client, app):
                                            if r.rule == "/api/v1" + path.replace("{", "<int:").replace("}", ">")
                                            and method.upper() in r.methods)]
             assert op["x-required-scope"] == view.required_scope, (path, method)
+
+
+def test_one_trust_policy_verifies_and_weighs(api, issuer):
+    """The employer's deny list fails the issuer check and the evidence counts nothing;
+    an issuer on neither list passes verification with a warning and counts at the unknown weight."""
+    denied = new_candidate(api, name="Denied", email="denied@example.org")
+    unknown = new_candidate(api, name="Unknown", email="unknown@example.org")
+    stored = api.post(f"/candidates/{denied['id']}/credentials", content_type="application/json",
+                      data=issuer.badge(email="denied@example.org", name="Ledger", tags=("SQL",),
+                                        host="rogue.test")).get_json()["credentials"][0]
+    assert stored["verdict"] == "invalid"
+    issuer_checks = [c for c in stored["report"]["checks"] if c["id"] == "issuer"]
+    assert issuer_checks[0]["outcome"] == "failed" and issuer_checks[0]["problem"]["type"].endswith("issuer_denied")
+    stored = api.post(f"/candidates/{unknown['id']}/credentials", content_type="application/json",
+                      data=issuer.badge(email="unknown@example.org", name="Ledger", tags=("SQL",),
+                                        host="elsewhere.test")).get_json()["credentials"][0]
+    assert stored["verdict"] == "valid-with-warnings"
+    role = api.post("/roles", json={"title": "Ledger keeper", "requirements": ["SQL"]}).get_json()
+    rows = {r["candidate"]["id"]: r for r in api.get(f"/roles/{role['id']}/shortlist?limit=100").get_json()["rows"]}
+    assert rows[denied["id"]]["score"] == 0
+    evidence = rows[unknown["id"]]["requirements"][0]["evidence"]
+    assert rows[unknown["id"]]["score"] > 0 and evidence["issuer"]["trust"] == "unknown"

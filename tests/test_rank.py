@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matcher._rank import (AcceptRule, EvidenceItem, RequirementSpec, VerificationPolicy, rank, recency)
+from matcher import (AcceptRule, EvidenceItem, RequirementSpec, VerificationPolicy, rank, recency)
 from tests.webapp_fixtures import build_taxonomy, skill_uri
 
 NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)

@@ -220,7 +220,7 @@ def app(database_url, issuer, taxonomy, tmp_path_factory):
     application = create_app({
         "TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": database_url,
         "VERIFIER_FETCHER": issuer.fetcher(), "TAXONOMY": taxonomy, "JOB_WORKER": "thread",
-        "TRUSTED_ISSUERS": ["trusted.test"], "DISTRUSTED_ISSUERS": ["rogue.test"],
+        "TRUSTED_ISSUERS": ["trusted.test", "issuer.test"], "DISTRUSTED_ISSUERS": ["rogue.test"],
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     })
     application.instance_path = str(tmp_path_factory.mktemp("instance"))

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 import verifier
 from verifier import DocumentMap, HttpFetcher
 
-from . import audit
+from . import audit, trust
 from .db import get_db
 from .models import Candidate, Credential, Evidence, VerificationReport, utc_now
 from .skills import service as skill_service
@@ -71,18 +71,10 @@ def fetcher(app: Flask) -> verifier.Fetcher:
         return cached
 
 
-def verifier_trust(app: Flask) -> Any:
-    """The verifier's trust policy (``VERIFIER_TRUST``), when one is configured."""
-    return app.config.get("VERIFIER_TRUST")
-
-
 def verify_input(app: Flask, data: bytes | str | dict[str, Any], *, source: str | None = None,
                  recipient: str | None = None) -> verifier.Report:
-    kwargs: dict[str, Any] = {"fetcher": fetcher(app), "source": source, "recipient": recipient}
-    trust = verifier_trust(app)
-    if trust is not None:
-        kwargs["trust"] = trust
-    return verifier.verify(data, **kwargs)
+    return verifier.verify(data, fetcher=fetcher(app), source=source, recipient=recipient,
+                           trust=trust.policy(app))
 
 
 # -- reading uploads -------------------------------------------------------------------------

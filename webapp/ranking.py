@@ -10,12 +10,12 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matcher._rank import EvidenceItem, RequirementSpec, VerificationPolicy, rank
+from matcher import EvidenceItem, RequirementSpec, VerificationPolicy, rank
 
 from . import serialize
 from .models import Candidate, Credential, Evidence, Role
 from .skills import descendants, service as skill_service
-from .trust import from_config as trust_from_config
+from .trust import issuer_trust
 
 _CHUNK = 5000
 
@@ -33,8 +33,8 @@ def shortlist(app: Flask, session: Session, role: Role, *, limit: int, offset: i
     for spec in specs:
         wanted.add(spec.skill_uri)
         wanted |= descendants(taxonomy, spec.skill_uri)
-    trust = trust_from_config(app.config)
-    lists = bool(trust.trusted or trust.distrusted)
+    trust = issuer_trust(app)
+    lists = trust.configured
     unknown = trust.assess(None)
     # The hot path reads one covering index (see models.Evidence); the issuer only when trust
     # lists make it matter.

@@ -1,44 +1,67 @@
-"""The employer's issuer trust lists (``TRUSTED_ISSUERS``, ``DISTRUSTED_ISSUERS``).
+"""The employer's issuer trust. One verifier ``TrustPolicy`` decides both what a credential's
+``issuer`` check says and how much its evidence weighs in a shortlist.
 
-An entry matches an issuer id exactly, as a prefix when it ends with ``*``, or by host when it is
-a bare host name (``badges.example.edu``)."""
+Configured by ``TRUST_POLICY`` (a policy file: allow/deny lists and known-issuer registries, see
+``python -m verifier --trust``), ``TRUSTED_ISSUERS`` / ``DISTRUSTED_ISSUERS`` (issuer ids, DIDs or
+domains added to its allow and deny lists), or ``VERIFIER_TRUST`` (a ready policy object)."""
 from __future__ import annotations
 
+import dataclasses
+import threading
 from functools import lru_cache
-from typing import Iterable
-from urllib.parse import urlsplit
+
+from flask import Flask
+
+from verifier import TrustPolicy
+
+_lock = threading.Lock()
+
+
+def policy(app: Flask) -> TrustPolicy | None:
+    configured = app.config.get("VERIFIER_TRUST")
+    if configured is not None:
+        return configured
+    with _lock:
+        if "skillproof.trust_policy" not in app.extensions:
+            app.extensions["skillproof.trust_policy"] = _build_policy(app)
+        return app.extensions["skillproof.trust_policy"]
+
+
+def _build_policy(app: Flask) -> TrustPolicy | None:
+    path = app.config.get("TRUST_POLICY")
+    allow = frozenset(app.config.get("TRUSTED_ISSUERS") or ())
+    deny = frozenset(app.config.get("DISTRUSTED_ISSUERS") or ())
+    if not (path or allow or deny):
+        return None
+    from .ingestion import fetcher  # registries named by URL load through the app's fetcher
+    base = TrustPolicy.from_file(path, fetcher=fetcher(app)) if path else TrustPolicy()
+    return dataclasses.replace(base, allow=base.allow | allow, deny=base.deny | deny)
 
 
 class IssuerTrust:
-    def __init__(self, trusted: Iterable[str], distrusted: Iterable[str], unknown: float) -> None:
-        self.trusted = tuple(trusted)
-        self.distrusted = tuple(distrusted)
+    """The weight of an issuer's evidence: 1 when the policy vouches for it, 0 when it denies
+    it, ``UNKNOWN_ISSUER_TRUST`` otherwise."""
+
+    def __init__(self, trust_policy: TrustPolicy | None, unknown: float) -> None:
+        self.policy = trust_policy
         self.unknown = max(0.0, min(1.0, float(unknown)))
         self.assess = lru_cache(maxsize=65536)(self._assess)
 
-    @staticmethod
-    def _matches(issuer_id: str, entries: tuple[str, ...]) -> bool:
-        if not issuer_id:
-            return False
-        host = (urlsplit(issuer_id).hostname or "").lower() if "://" in issuer_id else ""
-        for entry in entries:
-            if entry.endswith("*"):
-                if issuer_id.startswith(entry[:-1]):
-                    return True
-            elif entry == issuer_id or ("/" not in entry and ":" not in entry and host == entry.lower()):
-                return True
-        return False
+    @property
+    def configured(self) -> bool:
+        return self.policy is not None
 
     def _assess(self, issuer_id: str | None) -> tuple[float, bool, str]:
         """(trust factor, trusted, label)."""
-        issuer_id = issuer_id or ""
-        if self._matches(issuer_id, self.distrusted):
+        if self.policy is None or not issuer_id:
+            return self.unknown, False, "unknown"
+        outcome = self.policy.check(issuer_id).outcome
+        if outcome == "failed":
             return 0.0, False, "distrusted"
-        if self._matches(issuer_id, self.trusted):
+        if outcome == "passed":
             return 1.0, True, "trusted"
         return self.unknown, False, "unknown"
 
 
-def from_config(config) -> IssuerTrust:
-    return IssuerTrust(config.get("TRUSTED_ISSUERS") or (), config.get("DISTRUSTED_ISSUERS") or (),
-                       config.get("UNKNOWN_ISSUER_TRUST", 0.8))
+def issuer_trust(app: Flask) -> IssuerTrust:
+    return IssuerTrust(policy(app), app.config.get("UNKNOWN_ISSUER_TRUST", 0.8))

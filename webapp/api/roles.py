@@ -7,7 +7,7 @@ from typing import Any
 from flask import current_app, url_for
 from sqlalchemy import func, select
 
-from matcher._rank import MUST_HAVE_POLICIES, VerificationPolicy
+from matcher import MUST_HAVE_POLICIES, VerificationPolicy
 
 from .. import audit, db, serialize
 from ..models import Role, RoleRequirement, utc_now

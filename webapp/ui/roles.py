@@ -11,7 +11,7 @@ from typing import Any
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from matcher._rank import MUST_HAVE_POLICIES
+from matcher import MUST_HAVE_POLICIES
 
 from .. import audit, db, web_auth
 from ..api.roles import DEFAULT_POLICY, _apply, _role_values
