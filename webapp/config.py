@@ -22,8 +22,9 @@ DEFAULTS: dict[str, Any] = {
     "FETCH_TIMEOUT": 10.0,
     "FETCH_MAX_BYTES": 2 * 1024 * 1024,
     "DOCUMENT_MAP": None,                      # an offline document map: fetch nothing else
-    "TRUSTED_ISSUERS": [],                     # issuer ids (or URL prefixes) the employer trusts
-    "DISTRUSTED_ISSUERS": [],                  # issuer ids (or URL prefixes) whose credentials count nothing
+    "TRUST_POLICY": None,                      # an issuer trust policy file (allow/deny lists, registries)
+    "TRUSTED_ISSUERS": [],                     # issuer ids, DIDs or domains the employer trusts
+    "DISTRUSTED_ISSUERS": [],                  # issuer ids, DIDs or domains whose credentials fail
     "UNKNOWN_ISSUER_TRUST": 0.8,               # weight of an issuer on neither list
     "TAXONOMY_PATH": None,                     # a taxonomy folder or file; else the imported or bundled one
     "REDIS_URL": None,                         # send background jobs to RQ on this Redis
@@ -38,7 +39,7 @@ _ENV_TYPES: dict[str, type] = {
     "SKILLPROOF_ENV": str, "DATABASE_URL": str, "SECRET_KEY": str, "AUTO_MIGRATE": bool,
     "MAX_CONTENT_LENGTH": int, "MAX_CREDENTIAL_BYTES": int, "MAX_UPLOAD_ITEMS": int, "MAX_ZIP_BYTES": int,
     "SYNC_INGEST_MAX": int, "FETCH_ALLOW_HOSTS": list, "FETCH_TIMEOUT": float, "FETCH_MAX_BYTES": int,
-    "DOCUMENT_MAP": str, "TRUSTED_ISSUERS": list, "DISTRUSTED_ISSUERS": list, "UNKNOWN_ISSUER_TRUST": float,
+    "DOCUMENT_MAP": str, "TRUST_POLICY": str, "TRUSTED_ISSUERS": list, "DISTRUSTED_ISSUERS": list, "UNKNOWN_ISSUER_TRUST": float,
     "TAXONOMY_PATH": str, "REDIS_URL": str, "RQ_QUEUE": str, "JOB_WORKER": str, "JOB_RESUME": bool,
     "JOB_STALE_SECONDS": int, "API_PAGE_MAX": int,
 }
