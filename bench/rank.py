@@ -20,6 +20,8 @@ import os
 import random
 import statistics
 import sys
+import cProfile
+import pstats
 import tempfile
 import time
 import uuid
@@ -137,6 +139,10 @@ def measure(url: str, label: str, args, taxonomy: matcher.Taxonomy) -> None:
             cpu.append((time.process_time() - c0) * 1000)
             assert response.status_code == 200
         body = response.get_json()
+        if args.profile:
+            profiler = cProfile.Profile()
+            profiler.runcall(client.get, path, headers=headers)
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(12)
         times.sort()
         p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
         print(f"{label}: GET shortlist?{query}: median {statistics.median(times):.0f} ms, p95 {p95:.0f} ms, "
@@ -154,6 +160,7 @@ def main() -> int:
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres",
                         help="an admin URL; a scratch database is made and dropped")
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="print where one shortlist call spends its time")
     args = parser.parse_args()
     taxonomy = matcher.load_taxonomy()
     print(f"taxonomy: {taxonomy.name}, {len(taxonomy.skills)} skills; load average "

@@ -5,6 +5,7 @@ into the database with ``flask import-taxonomy``, ``TAXONOMY_PATH``, or the matc
 """
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from dataclasses import asdict
@@ -22,6 +23,14 @@ from .models import Setting, TaxonomyOccupation, TaxonomySkill
 
 log = logging.getLogger(__name__)
 _VERSION_KEY = "taxonomy_version"
+
+
+def _settle() -> None:
+    """Move what is alive now (the taxonomy and its index: up to millions of long-lived objects)
+    out of the collector's reach, so requests that allocate heavily, like ranking, do not pay
+    for rescanning them."""
+    gc.collect()
+    gc.freeze()
 
 
 class SkillService:
@@ -47,6 +56,7 @@ class SkillService:
             if self._taxonomy is None or version != self._version:
                 self._taxonomy = self._load(version)
                 self._matcher = None
+                _settle()
                 self._version = version
             return self._taxonomy
 
@@ -55,6 +65,7 @@ class SkillService:
         with self._lock:
             if self._matcher is None:
                 self._matcher = Matcher(taxonomy)
+                _settle()
             return self._matcher
 
     def _load(self, version: str) -> Taxonomy:
