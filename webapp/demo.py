@@ -30,6 +30,7 @@ from .auth import create_user
 from .db import get_db
 from .ingestion import Item, ingest_one
 from .models import Candidate, Role, User
+from .roles import DEFAULT_POLICY, create_role, role_values
 from .skills import service as skill_service
 
 V2 = "https://www.w3.org/ns/credentials/v2"
@@ -211,24 +212,19 @@ def seed(app: Flask, issuer: DemoIssuer | None = None) -> dict[str, Any]:
 
 
 def _seed_role(app: Flask, occupation_uri: str | None, skills: list[tuple[str, str]]) -> dict[str, Any]:
-    from .api.roles import DEFAULT_POLICY, _apply, _role_values
     database = get_db(app)
     with database.transaction() as session:
         existing = session.scalar(select(Role).where(Role.title == ROLE_TITLE))
         if existing is not None:
             return {"id": existing.id, "title": existing.title, "created": False}
         weights = [2.0, 1.5, 1.0, 1.0, 1.0, 0.5]
-        values = _role_values({
+        values = role_values({
             "title": ROLE_TITLE, "description": "Seeded by the demo: six skills of the occupation, the first a must-have.",
             "verification_policy": DEFAULT_POLICY, "top_n": 3,
             "requirements": [{"skill": uri, "weight": weights[i], "must_have": i == 0}
                              for i, (_label, uri) in enumerate(skills)]})
         values["occupation_uri"] = occupation_uri
-        role = Role(version=1)
-        _apply(role, values)
-        session.add(role)
-        session.flush()
-        audit.record(session, "role.create", f"role:{role.id}", actor="demo", requirements=len(values["requirements"]))
+        role = create_role(session, values, actor="demo")
         return {"id": role.id, "title": role.title, "created": True}
 
 

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from matcher import MUST_HAVE_POLICIES
 
 from .. import audit, db, web_auth
-from ..api.roles import DEFAULT_POLICY, _apply, _role_values
-from ..models import Role, RoleRequirement, utc_now
+from .. import roles as role_service
+from ..models import Role, RoleRequirement
 from ..problems import Problem
 from ..ranking import shortlist
 from ..skills import service as skill_service
@@ -55,7 +55,7 @@ def new_role():
 @bp.post("/roles/new")
 @web_auth.role_required(*EDITORS)
 def create_role():
-    body: dict[str, Any] = {"verification_policy": DEFAULT_POLICY}
+    body: dict[str, Any] = {"verification_policy": role_service.DEFAULT_POLICY}
     occupation = request.form.get("occupation", "").strip()
     title = request.form.get("title", "").strip()
     if occupation:
@@ -67,15 +67,11 @@ def create_role():
     else:
         body.update(title=title, requirements=[s for s in request.form.get("skills", "").splitlines() if s.strip()])
     try:
-        values = _role_values(body)
+        values = role_service.role_values(body)
     except Problem as problem:
         return render_template("role_new.html", q="", hits=[], error=problem.detail, title=title), 422
     session = db.session()
-    role = Role(version=1)
-    _apply(role, values)
-    session.add(role)
-    session.flush()
-    audit.record(session, "role.create", f"role:{role.id}", requirements=len(values["requirements"]))
+    role = role_service.create_role(session, values)
     session.commit()
     flash(f"Role created with {len(values['requirements'])} requirement(s). Adjust them, then open the shortlist.",
           "success")
@@ -126,22 +122,17 @@ def edit_role(role_id: int):
         top_n = request.form.get("top_n", str(role.top_n))
         body = {"title": request.form.get("title", ""), "description": request.form.get("description", ""),
                 "must_have_policy": request.form.get("must_have_policy", role.must_have_policy),
-                "verification_policy": role.verification_policy or DEFAULT_POLICY,
+                "verification_policy": role.verification_policy or role_service.DEFAULT_POLICY,
                 "top_n": int(top_n) if top_n.isdigit() else -1, "requirements": requirements}
         try:
             if errors:
                 raise Problem(422, "Unprocessable content", "; ".join(errors))
-            values = _role_values(body)
+            values = role_service.role_values(body)
         except Problem as problem:
             error = problem.detail
         else:
             values["occupation_uri"] = role.occupation_uri
-            role.requirements = []
-            session.flush()
-            _apply(role, values)
-            role.version += 1
-            role.updated_at = utc_now()
-            audit.record(session, "role.update", f"role:{role.id}", version=role.version)
+            role_service.replace_role(session, role, values)
             session.commit()
             flash("Role saved.", "success")
             if request.form.get("then") == "shortlist":
