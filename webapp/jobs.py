@@ -45,6 +45,16 @@ def create_job(session: Session, kind: str, *, candidate_id: int | None, actor: 
     return job
 
 
+def start(app: Flask, kind: str, *, candidate_id: int | None, actor: str, items: list[Item] | None = None,
+          credential_ids: list[int] | None = None) -> dict[str, Any]:
+    """Create a job in a transaction of its own, hand it to the runner and return its job_dict."""
+    with get_db(app).transaction() as tx:
+        body = job_dict(create_job(tx, kind, candidate_id=candidate_id, actor=actor, items=items,
+                                   credential_ids=credential_ids))
+    submit(app, body["id"])
+    return body
+
+
 def submit(app: Flask, job_id: int) -> None:
     """Hand a committed job to whoever runs jobs here."""
     app.extensions["skillproof.jobs"].submit(job_id)

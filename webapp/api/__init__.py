@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app, request, url_for
 from werkzeug.exceptions import BadRequest
 
 from ..problems import Problem, bad_request, unprocessable
@@ -70,6 +70,11 @@ def bool_arg(name: str, default: bool = False) -> bool:
     if value in ("0", "false", "no", "off"):
         return False
     raise bad_request(f"query parameter {name} must be true or false")
+
+
+def accepted(job: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """202 for a background job, pointing at where its progress is read."""
+    return job, 202, {"Location": url_for("api.get_job", job_id=job["id"])}
 
 
 def page_args() -> tuple[int, int]:

@@ -1,52 +1,18 @@
 """Candidates and their credentials."""
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from flask import current_app, g, request, url_for
-from sqlalchemy import delete, func, select
+from flask import current_app, request, url_for
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, db, jobs, serialize
+from .. import audit, candidates, db, jobs, serialize
 from ..auth import require
 from ..ingestion import Item, UploadError, expand, ingest_one, reverify_one
-from ..models import Candidate, Credential, Evidence, Job, VerificationReport, utc_now
+from ..models import Candidate, Credential, Evidence, VerificationReport
 from ..problems import Problem, bad_request, not_found, unprocessable
-from . import bool_arg, bp, json_body, json_object, page_args
-
-_FIELDS = {"name": 300, "email": 320, "external_id": 200, "photo_url": 2000}
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def _candidate_fields(body: dict[str, Any], *, partial: bool) -> dict[str, Any]:
-    unknown = set(body) - set(_FIELDS)
-    if unknown:
-        raise unprocessable(f"unknown fields: {', '.join(sorted(unknown))}", "unknown-field")
-    values: dict[str, Any] = {}
-    for field, limit in _FIELDS.items():
-        if field not in body:
-            continue
-        value = body[field]
-        if value is None and field != "name":
-            values[field] = None
-            continue
-        if not isinstance(value, str):
-            raise unprocessable(f"{field} must be a string", "invalid-field", field=field)
-        value = value.strip()
-        if len(value) > limit:
-            raise unprocessable(f"{field} is longer than {limit} characters", "invalid-field", field=field)
-        if field == "email" and value and not _EMAIL.match(value):
-            raise unprocessable("email is not an email address", "invalid-field", field=field)
-        if field == "photo_url" and value and not value.startswith(("https://", "http://")):
-            raise unprocessable("photo_url must be an http(s) URL", "invalid-field", field=field)
-        values[field] = value or (None if field != "name" else "")
-    if not partial and not values.get("name"):
-        raise unprocessable("a candidate needs a name", "invalid-field", field="name")
-    if partial and "name" in values and not values["name"]:
-        raise unprocessable("name cannot be empty", "invalid-field", field="name")
-    return values
-
+from . import accepted, bool_arg, bp, json_body, json_object, page_args
 
 def _get_candidate(session, candidate_id: int) -> Candidate:
     candidate = session.get(Candidate, candidate_id)
@@ -58,7 +24,7 @@ def _get_candidate(session, candidate_id: int) -> Candidate:
 @bp.post("/candidates")
 @require("write")
 def create_candidate():
-    values = _candidate_fields(json_object(), partial=False)
+    values = candidates.candidate_values(json_object(), partial=False)
     session = db.session()
     candidate = Candidate(**values)
     session.add(candidate)
@@ -90,37 +56,13 @@ def list_candidates():
     return body
 
 
-def _credentials_view(session, candidate_id: int, with_reports: bool = False) -> list[dict[str, Any]]:
-    creds = session.scalars(select(Credential).where(Credential.candidate_id == candidate_id)
-                            .order_by(Credential.id)).all()
-    ids = [c.id for c in creds]
-    evidence: dict[int, list[Evidence]] = {}
-    latest: dict[int, VerificationReport] = {}
-    if ids:
-        for e in session.scalars(select(Evidence).where(Evidence.credential_id.in_(ids)).order_by(Evidence.id)):
-            evidence.setdefault(e.credential_id, []).append(e)
-        newest = (select(func.max(VerificationReport.id)).where(VerificationReport.credential_id.in_(ids))
-                  .group_by(VerificationReport.credential_id))
-        for r in session.scalars(select(VerificationReport).where(VerificationReport.id.in_(newest))):
-            latest[r.credential_id] = r
-    out = []
-    for c in creds:
-        reports = None
-        if with_reports:
-            reports = session.scalars(select(VerificationReport).where(VerificationReport.credential_id == c.id)
-                                      .order_by(VerificationReport.id)).all()
-        out.append(serialize.credential(c, report=latest.get(c.id), evidence_rows=evidence.get(c.id, []),
-                                        reports=reports))
-    return out
-
-
 @bp.get("/candidates/<int:candidate_id>")
 @require("read")
 def get_candidate(candidate_id: int):
     session = db.session()
     candidate = _get_candidate(session, candidate_id)
     body = serialize.candidate(candidate)
-    body["credentials"] = _credentials_view(session, candidate_id, with_reports=True)
+    body["credentials"] = candidates.credentials_view(session, candidate_id, with_reports=True)
     body["credential_count"] = len(body["credentials"])
     return body
 
@@ -131,11 +73,7 @@ def update_candidate(candidate_id: int):
     body = json_object()
     session = db.session()
     candidate = _get_candidate(session, candidate_id)
-    values = _candidate_fields(body, partial=True)
-    for field, value in values.items():
-        setattr(candidate, field, value)
-    candidate.updated_at = utc_now()
-    audit.record(session, "candidate.update", f"candidate:{candidate_id}", fields=sorted(values))
+    candidates.update_candidate(session, candidate, candidates.candidate_values(body, partial=True))
     try:
         session.commit()
     except IntegrityError:
@@ -149,15 +87,7 @@ def update_candidate(candidate_id: int):
 def erase_candidate(candidate_id: int):
     """Erase the candidate's personal data, credentials, reports, evidence and upload jobs."""
     session = db.session()
-    candidate = _get_candidate(session, candidate_id)
-    credential_count = session.scalar(select(func.count(Credential.id))
-                                      .where(Credential.candidate_id == candidate_id))
-    job_ids = list(session.scalars(select(Job.id).where(Job.candidate_id == candidate_id)))
-    if job_ids:
-        session.execute(delete(Job).where(Job.id.in_(job_ids)))
-    session.delete(candidate)
-    audit.record(session, "candidate.erase", f"candidate:{candidate_id}", credentials=credential_count,
-                 jobs=len(job_ids))
+    candidates.erase_candidate(session, _get_candidate(session, candidate_id))
     session.commit()
     return "", 204
 
@@ -219,11 +149,7 @@ def add_credentials(candidate_id: int):
         raise unprocessable("the upload holds no credential", "bad-upload")
     actor = audit.current_actor()
     if len(items) > int(app.config["SYNC_INGEST_MAX"]) or bool_arg("background"):
-        with db.get_db().transaction() as tx:
-            job = jobs.create_job(tx, "ingest", candidate_id=candidate_id, actor=actor, items=items)
-            body = jobs.job_dict(job)
-        jobs.submit(app, body["id"])
-        return body, 202, {"Location": url_for("api.get_job", job_id=body["id"])}
+        return accepted(jobs.start(app, "ingest", candidate_id=candidate_id, actor=actor, items=items))
     results, problems = [], []
     for item in items:
         outcome = ingest_one(app, candidate_id, item, actor=actor)
@@ -249,7 +175,7 @@ def add_credentials(candidate_id: int):
 def list_credentials(candidate_id: int):
     session = db.session()
     _get_candidate(session, candidate_id)
-    return {"credentials": _credentials_view(session, candidate_id)}
+    return {"credentials": candidates.credentials_view(session, candidate_id)}
 
 
 @bp.post("/candidates/<int:candidate_id>/reverify")
@@ -257,18 +183,13 @@ def list_credentials(candidate_id: int):
 def reverify_candidate(candidate_id: int):
     session = db.session()
     _get_candidate(session, candidate_id)
-    ids = list(session.scalars(select(Credential.id).where(Credential.candidate_id == candidate_id)
-                               .order_by(Credential.id)))
+    ids = candidates.credential_ids(session, candidate_id)
     session.close()
     app = current_app._get_current_object()
     actor = audit.current_actor()
     if len(ids) > int(app.config["SYNC_INGEST_MAX"]) or bool_arg("background"):
-        with db.get_db().transaction() as tx:
-            job = jobs.create_job(tx, "reverify", candidate_id=candidate_id, actor=actor, credential_ids=ids)
-            body = jobs.job_dict(job)
-        jobs.submit(app, body["id"])
-        return body, 202, {"Location": url_for("api.get_job", job_id=body["id"])}
+        return accepted(jobs.start(app, "reverify", candidate_id=candidate_id, actor=actor, credential_ids=ids))
     for credential_id in ids:
         reverify_one(app, credential_id, actor=actor)
     with db.get_db().session() as s:
-        return {"credentials": _credentials_view(s, candidate_id)}
+        return {"credentials": candidates.credentials_view(s, candidate_id)}

@@ -1,7 +1,7 @@
 """Progress of background jobs."""
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 
 from .. import audit, db
@@ -9,7 +9,7 @@ from .. import jobs as job_service
 from ..auth import require
 from ..models import Job, JobItem
 from ..problems import not_found
-from . import bool_arg, bp
+from . import accepted, bool_arg, bp
 
 
 @bp.get("/jobs/<int:job_id>")
@@ -30,7 +30,6 @@ def get_job(job_id: int):
 def reverify_all():
     """Re-verify every stored credential in the background (status lists change)."""
     with db.get_db().transaction() as tx:
-        job = job_service.reverify_job(tx, None, audit.current_actor())
-        body = job_service.job_dict(job)
+        body = job_service.job_dict(job_service.reverify_job(tx, None, audit.current_actor()))
     job_service.submit(current_app._get_current_object(), body["id"])
-    return body, 202, {"Location": url_for("api.get_job", job_id=body["id"])}
+    return accepted(body)

@@ -7,12 +7,12 @@ from collections import Counter
 from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import func, or_, select
 
 from .. import audit, db, jobs, web_auth
-from ..api.candidates import _candidate_fields, _credentials_view
+from .. import candidates as candidate_service
 from ..ingestion import reverify_one
-from ..models import Candidate, Credential, Job, VerificationReport, utc_now
+from ..models import Candidate, Credential, Job, VerificationReport
 from ..problems import Problem
 from ..web_auth import EDITORS, HIRING_MANAGER, RECRUITER
 from . import bp
@@ -85,7 +85,7 @@ def skills_view(credentials: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def candidate(candidate_id: int):
     session = db.session()
     person = get_candidate(candidate_id)
-    credentials = _credentials_view(session, candidate_id)
+    credentials = candidate_service.credentials_view(session, candidate_id)
     for credential in credentials:
         report = credential.get("report") or {}
         credential["summary"] = report.get("credential") or {}
@@ -107,8 +107,8 @@ def edit_candidate(candidate_id: int):
     if request.method == "POST":
         form = {k: request.form.get(k, "") for k in ("name", "email", "external_id")}
         try:
-            values = _candidate_fields({k: (v if v.strip() or k == "name" else None) for k, v in form.items()},
-                                       partial=True)
+            values = candidate_service.candidate_values(
+                {k: (v if v.strip() or k == "name" else None) for k, v in form.items()}, partial=True)
             if not values.get("name"):
                 raise Problem(422, "Unprocessable content", "a candidate needs a name")
             if values.get("external_id") and session.scalar(select(Candidate.id).where(
@@ -117,10 +117,7 @@ def edit_candidate(candidate_id: int):
         except Problem as problem:
             error = problem.detail
         else:
-            for field, value in values.items():
-                setattr(person, field, value)
-            person.updated_at = utc_now()
-            audit.record(session, "candidate.update", f"candidate:{candidate_id}", fields=sorted(values))
+            candidate_service.update_candidate(session, person, values)
             session.commit()
             flash("Saved.", "success")
             return redirect(url_for("ui.candidate", candidate_id=candidate_id))
@@ -134,13 +131,7 @@ def delete_candidate(candidate_id: int):
     session = db.session()
     person = get_candidate(candidate_id)
     name = person.name
-    credential_count = session.scalar(select(func.count(Credential.id)).where(Credential.candidate_id == candidate_id))
-    job_ids = list(session.scalars(select(Job.id).where(Job.candidate_id == candidate_id)))
-    if job_ids:
-        session.execute(delete(Job).where(Job.id.in_(job_ids)))
-    session.delete(person)
-    audit.record(session, "candidate.erase", f"candidate:{candidate_id}", credentials=credential_count,
-                 jobs=len(job_ids))
+    credential_count = candidate_service.erase_candidate(session, person)
     session.commit()
     flash(f"{name or 'The candidate'} and their {credential_count} credential(s) were erased.", "success")
     return redirect(url_for("ui.candidates"))
@@ -151,17 +142,13 @@ def delete_candidate(candidate_id: int):
 def reverify_candidate(candidate_id: int):
     session = db.session()
     get_candidate(candidate_id)
-    ids = list(session.scalars(select(Credential.id).where(Credential.candidate_id == candidate_id)
-                               .order_by(Credential.id)))
+    ids = candidate_service.credential_ids(session, candidate_id)
     session.close()
     app = current_app._get_current_object()
     actor = audit.current_actor()
     if len(ids) > int(app.config["SYNC_INGEST_MAX"]):
-        with db.get_db().transaction() as tx:
-            job = jobs.create_job(tx, "reverify", candidate_id=candidate_id, actor=actor, credential_ids=ids)
-            job_id = job.id
-        jobs.submit(app, job_id)
-        return redirect(url_for("ui.job", job_id=job_id))
+        job = jobs.start(app, "reverify", candidate_id=candidate_id, actor=actor, credential_ids=ids)
+        return redirect(url_for("ui.job", job_id=job["id"]))
     verdicts = Counter(_verdict(reverify_one(app, cid, actor=actor)) for cid in ids)
     flash("Re-verified now: " + (", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())) or "no credentials"),
           "success")

@@ -8,7 +8,7 @@ from flask import abort, current_app, render_template, request, url_for, redirec
 from sqlalchemy import select
 
 from .. import audit, db, jobs, web_auth
-from ..api.candidates import _candidate_fields
+from ..candidates import candidate_values
 from ..ingestion import Item, UploadError, expand
 from ..models import Candidate, Credential, Job, JobItem, VerificationReport
 from ..problems import Problem
@@ -55,7 +55,7 @@ def upload_post():
     candidate_id: int | None = None
     if form["candidate"] == "new":
         try:
-            new_candidate = _candidate_fields({"name": form["name"], "email": form["email"] or None}, partial=False)
+            new_candidate = candidate_values({"name": form["name"], "email": form["email"] or None}, partial=False)
         except Problem as problem:
             return _form_page(form, f"New candidate: {problem.detail}.", 422)
     else:
