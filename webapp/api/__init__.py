@@ -6,9 +6,17 @@ from typing import Any
 from flask import Blueprint, current_app, request, url_for
 from werkzeug.exceptions import BadRequest
 
-from ..problems import Problem, bad_request, unprocessable
+from ..problems import Problem, bad_request, not_found, unprocessable
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def get_or_404(session: Any, model: type, ident: int, what: str) -> Any:
+    """The ``model`` row with this primary key; 404 naming ``what`` when there is none."""
+    row = session.get(model, ident)
+    if row is None:
+        raise not_found(f"{what} {ident}")
+    return row
 
 
 def json_body(*, required: bool = True) -> Any:

@@ -11,15 +11,8 @@ from .. import audit, candidates, db, jobs, serialize
 from ..auth import require
 from ..ingestion import Item, UploadError, expand, ingest_one, reverify_one
 from ..models import Candidate, Credential, Evidence, VerificationReport
-from ..problems import Problem, bad_request, not_found, unprocessable
-from . import accepted, bool_arg, bp, json_body, json_object, page_args
-
-def _get_candidate(session, candidate_id: int) -> Candidate:
-    candidate = session.get(Candidate, candidate_id)
-    if candidate is None:
-        raise not_found(f"candidate {candidate_id}")
-    return candidate
-
+from ..problems import Problem, bad_request, unprocessable
+from . import accepted, bool_arg, bp, get_or_404, json_body, json_object, page_args
 
 @bp.post("/candidates")
 @require("write")
@@ -60,7 +53,7 @@ def list_candidates():
 @require("read")
 def get_candidate(candidate_id: int):
     session = db.session()
-    candidate = _get_candidate(session, candidate_id)
+    candidate = get_or_404(session, Candidate, candidate_id, "candidate")
     body = serialize.candidate(candidate)
     body["credentials"] = candidates.credentials_view(session, candidate_id, with_reports=True)
     body["credential_count"] = len(body["credentials"])
@@ -72,7 +65,7 @@ def get_candidate(candidate_id: int):
 def update_candidate(candidate_id: int):
     body = json_object()
     session = db.session()
-    candidate = _get_candidate(session, candidate_id)
+    candidate = get_or_404(session, Candidate, candidate_id, "candidate")
     candidates.update_candidate(session, candidate, candidates.candidate_values(body, partial=True))
     try:
         session.commit()
@@ -87,7 +80,7 @@ def update_candidate(candidate_id: int):
 def erase_candidate(candidate_id: int):
     """Erase the candidate's personal data, credentials, reports, evidence and upload jobs."""
     session = db.session()
-    candidates.erase_candidate(session, _get_candidate(session, candidate_id))
+    candidates.erase_candidate(session, get_or_404(session, Candidate, candidate_id, "candidate"))
     session.commit()
     return "", 204
 
@@ -138,7 +131,7 @@ def _upload_items() -> list[Item]:
 @require("write")
 def add_credentials(candidate_id: int):
     session = db.session()
-    _get_candidate(session, candidate_id)
+    get_or_404(session, Candidate, candidate_id, "candidate")
     session.close()
     app = current_app._get_current_object()
     try:
@@ -174,7 +167,7 @@ def add_credentials(candidate_id: int):
 @require("read")
 def list_credentials(candidate_id: int):
     session = db.session()
-    _get_candidate(session, candidate_id)
+    get_or_404(session, Candidate, candidate_id, "candidate")
     return {"credentials": candidates.credentials_view(session, candidate_id)}
 
 
@@ -182,7 +175,7 @@ def list_credentials(candidate_id: int):
 @require("write")
 def reverify_candidate(candidate_id: int):
     session = db.session()
-    _get_candidate(session, candidate_id)
+    get_or_404(session, Candidate, candidate_id, "candidate")
     ids = candidates.credential_ids(session, candidate_id)
     session.close()
     app = current_app._get_current_object()

@@ -8,17 +8,14 @@ from .. import audit, db
 from .. import jobs as job_service
 from ..auth import require
 from ..models import Job, JobItem
-from ..problems import not_found
-from . import accepted, bool_arg, bp
+from . import accepted, bool_arg, bp, get_or_404
 
 
 @bp.get("/jobs/<int:job_id>")
 @require("read")
 def get_job(job_id: int):
     session = db.session()
-    job = session.get(Job, job_id)
-    if job is None:
-        raise not_found(f"job {job_id}")
+    job = get_or_404(session, Job, job_id, "job")
     items = None
     if bool_arg("items", True):
         items = session.scalars(select(JobItem).where(JobItem.job_id == job_id).order_by(JobItem.position)).all()

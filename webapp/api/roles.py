@@ -7,16 +7,8 @@ from sqlalchemy import func, select
 from .. import db, roles, serialize
 from ..auth import require
 from ..models import Role
-from ..problems import not_found
 from ..ranking import shortlist
-from . import bool_arg, bp, float_arg, int_arg, json_object, page_args
-
-
-def _get_role(session, role_id: int) -> Role:
-    role = session.get(Role, role_id)
-    if role is None:
-        raise not_found(f"role {role_id}")
-    return role
+from . import bool_arg, bp, float_arg, get_or_404, int_arg, json_object, page_args
 
 
 @bp.post("/roles")
@@ -42,7 +34,7 @@ def list_roles():
 @bp.get("/roles/<int:role_id>")
 @require("read")
 def get_role(role_id: int):
-    return serialize.role(_get_role(db.session(), role_id))
+    return serialize.role(get_or_404(db.session(), Role, role_id, "role"))
 
 
 @bp.put("/roles/<int:role_id>")
@@ -50,7 +42,7 @@ def get_role(role_id: int):
 def replace_role(role_id: int):
     body = json_object()
     session = db.session()
-    role = _get_role(session, role_id)
+    role = get_or_404(session, Role, role_id, "role")
     roles.replace_role(session, role, roles.role_values(body))
     session.commit()
     return serialize.role(role)
@@ -64,7 +56,7 @@ def role_shortlist(role_id: int):
     blind = bool_arg("blind")
     min_score = float_arg("min_score", 0.0)
     session = db.session()
-    role = _get_role(session, role_id)
+    role = get_or_404(session, Role, role_id, "role")
     top_n = int_arg("top_n", role.top_n, minimum=1, maximum=1000)
     return shortlist(current_app._get_current_object(), session, role, limit=limit, offset=offset,
                      verified_only=verified_only, blind=blind, min_score=min_score, top_n=top_n)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable
 
-from flask import Blueprint, Flask, Response, g, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, abort, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from .. import csrf, web_auth
+from .. import csrf, db, web_auth
 
 bp = Blueprint("ui", __name__)
 log = logging.getLogger(__name__)
@@ -32,6 +32,14 @@ def _signed_in():
     if request.endpoint not in PUBLIC_ENDPOINTS and web_auth.current_user() is None:
         return redirect(url_for("ui.login", next=web_auth._safe_next(request.full_path)))
     return None
+
+
+def get_or_404(model: type, ident: int) -> Any:
+    """The ``model`` row with this primary key; the 404 page when there is none."""
+    row = db.session().get(model, ident)
+    if row is None:
+        abort(404)
+    return row
 
 
 def is_page_request() -> bool:

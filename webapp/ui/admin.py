@@ -1,7 +1,7 @@
 """Administration: users with their roles, and API keys for HR systems."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
@@ -10,7 +10,7 @@ from .. import audit, db, web_auth
 from ..auth import ROLES, SCOPES, create_api_key, create_user
 from ..models import ApiKey, User
 from ..web_auth import ADMIN
-from . import bp
+from . import bp, get_or_404
 
 MIN_PASSWORD = 8
 
@@ -52,18 +52,11 @@ def admin_create_user():
     return redirect(url_for("ui.admin_users"), code=303)
 
 
-def _get_user(user_id: int) -> User:
-    user = db.session().get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 @bp.post("/admin/users/<int:user_id>")
 @web_auth.role_required(ADMIN)
 def admin_update_user(user_id: int):
     session = db.session()
-    user = _get_user(user_id)
+    user = get_or_404(User, user_id)
     me = web_auth.current_user()
     role = request.form.get("role")
     password = request.form.get("password", "")
@@ -93,7 +86,7 @@ def admin_update_user(user_id: int):
 @web_auth.role_required(ADMIN)
 def admin_delete_user(user_id: int):
     session = db.session()
-    user = _get_user(user_id)
+    user = get_or_404(User, user_id)
     if user.id == web_auth.current_user().id:
         return _users_page("You cannot delete yourself.", None, 422)
     name = user.username
@@ -136,9 +129,7 @@ def admin_create_key():
 @web_auth.role_required(ADMIN)
 def admin_revoke_key(key_id: int):
     session = db.session()
-    key = session.get(ApiKey, key_id)
-    if key is None:
-        abort(404)
+    key = get_or_404(ApiKey, key_id)
     if not key.revoked:
         key.revoked = True
         audit.record(session, "api_key.revoke", f"api_key:{key.prefix}")

@@ -15,20 +15,13 @@ from ..ingestion import reverify_one
 from ..models import Candidate, Credential, Job, VerificationReport
 from ..problems import Problem
 from ..web_auth import EDITORS, HIRING_MANAGER, RECRUITER
-from . import bp
+from . import bp, get_or_404
 
 PAGE = 50
 VIEWERS = (RECRUITER, HIRING_MANAGER)
 _IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF87a": "image/gif",
                 b"GIF89a": "image/gif"}
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
-
-
-def get_candidate(candidate_id: int) -> Candidate:
-    candidate = db.session().get(Candidate, candidate_id)
-    if candidate is None:
-        abort(404)
-    return candidate
 
 
 @bp.get("/candidates")
@@ -84,7 +77,7 @@ def skills_view(credentials: list[dict[str, Any]]) -> list[dict[str, Any]]:
 @web_auth.role_required(*VIEWERS)
 def candidate(candidate_id: int):
     session = db.session()
-    person = get_candidate(candidate_id)
+    person = get_or_404(Candidate, candidate_id)
     credentials = candidate_service.credentials_view(session, candidate_id)
     for credential in credentials:
         report = credential.get("report") or {}
@@ -101,7 +94,7 @@ def candidate(candidate_id: int):
 @web_auth.role_required(*EDITORS)
 def edit_candidate(candidate_id: int):
     session = db.session()
-    person = get_candidate(candidate_id)
+    person = get_or_404(Candidate, candidate_id)
     error = None
     form = {"name": person.name, "email": person.email or "", "external_id": person.external_id or ""}
     if request.method == "POST":
@@ -129,7 +122,7 @@ def edit_candidate(candidate_id: int):
 def delete_candidate(candidate_id: int):
     """Erase the candidate with their credentials, reports, evidence and upload jobs."""
     session = db.session()
-    person = get_candidate(candidate_id)
+    person = get_or_404(Candidate, candidate_id)
     name = person.name
     credential_count = candidate_service.erase_candidate(session, person)
     session.commit()
@@ -141,7 +134,7 @@ def delete_candidate(candidate_id: int):
 @web_auth.role_required(*EDITORS)
 def reverify_candidate(candidate_id: int):
     session = db.session()
-    get_candidate(candidate_id)
+    get_or_404(Candidate, candidate_id)
     ids = candidate_service.credential_ids(session, candidate_id)
     session.close()
     app = current_app._get_current_object()
@@ -161,17 +154,10 @@ def _verdict(outcome) -> str:
     return (outcome.report or {}).get("verdict", outcome.status)
 
 
-def _get_credential(credential_id: int) -> Credential:
-    credential = db.session().get(Credential, credential_id)
-    if credential is None:
-        abort(404)
-    return credential
-
-
 @bp.post("/credentials/<int:credential_id>/reverify")
 @web_auth.role_required(*EDITORS)
 def reverify_credential(credential_id: int):
-    candidate_id = _get_credential(credential_id).candidate_id
+    candidate_id = get_or_404(Credential, credential_id).candidate_id
     db.session().close()
     outcome = reverify_one(current_app._get_current_object(), credential_id, actor=audit.current_actor())
     flash(f"Re-verified now: {_verdict(outcome)}.", "success")
@@ -182,7 +168,7 @@ def reverify_credential(credential_id: int):
 @web_auth.role_required(*EDITORS)
 def delete_credential(credential_id: int):
     session = db.session()
-    credential = _get_credential(credential_id)
+    credential = get_or_404(Credential, credential_id)
     candidate_id = credential.candidate_id
     session.delete(credential)
     audit.record(session, "credential.delete", f"candidate:{candidate_id}", credential=credential_id)

@@ -20,18 +20,11 @@ from ..problems import Problem
 from ..ranking import shortlist
 from ..skills import service as skill_service
 from ..web_auth import EDITORS, HIRING_MANAGER, RECRUITER
-from . import bp
+from . import bp, get_or_404
 
 VIEWERS = (RECRUITER, HIRING_MANAGER)
 SHORTLIST_ROWS = 100
 POLICY_LABELS = {"rank_below": "rank below those who have them all", "exclude": "leave the candidate out"}
-
-
-def get_role(role_id: int) -> Role:
-    role = db.session().get(Role, role_id)
-    if role is None:
-        abort(404)
-    return role
 
 
 @bp.get("/roles")
@@ -115,7 +108,7 @@ def _weight(raw: str) -> float | None:
 @web_auth.role_required(*EDITORS)
 def edit_role(role_id: int):
     session = db.session()
-    role = get_role(role_id)
+    role = get_or_404(Role, role_id)
     error = None
     if request.method == "POST":
         requirements, errors = _requirements_from_form()
@@ -147,7 +140,7 @@ def edit_role(role_id: int):
 @web_auth.role_required(*EDITORS)
 def delete_role(role_id: int):
     session = db.session()
-    role = get_role(role_id)
+    role = get_or_404(Role, role_id)
     title = role.title
     session.delete(role)
     audit.record(session, "role.delete", f"role:{role_id}")
@@ -205,7 +198,7 @@ def _gap_text(gap: dict[str, Any]) -> str:
 @bp.get("/roles/<int:role_id>")
 @web_auth.role_required(*VIEWERS)
 def shortlist_page(role_id: int):
-    role = get_role(role_id)
+    role = get_or_404(Role, role_id)
     view = shortlist_view(role, verified_only=_flag("verified_only"), blind=_flag("blind"))
     return render_template("shortlist.html", gap_text=_gap_text, policy_labels=POLICY_LABELS, **view)
 
@@ -232,7 +225,7 @@ def shortlist_table(view: dict[str, Any]) -> list[list[str]]:
 @bp.get("/roles/<int:role_id>/shortlist.csv")
 @web_auth.role_required(*VIEWERS)
 def shortlist_csv(role_id: int):
-    role = get_role(role_id)
+    role = get_or_404(Role, role_id)
     view = shortlist_view(role, verified_only=_flag("verified_only"), blind=_flag("blind"))
     out = io.StringIO()
     writer = csv.writer(out)
