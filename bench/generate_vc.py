@@ -17,8 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cryptography.hazmat.primitives.asymmetric import ed25519  # noqa: E402
 
-from verifier._dataintegrity import sign  # noqa: E402
-from verifier._multibase import encode_multikey  # noqa: E402
+from verifier._dataintegrity import DidKeyIssuer  # noqa: E402
 
 SKILLS = ["Teamwork", "Python Programming", "Data Analysis", "Public Speaking", "Project Management",
           "Welding Safety", "First Aid", "Technical Writing", "Cloud Security", "Spanish B2"]
@@ -56,12 +55,10 @@ def main() -> int:
     parser.add_argument("-n", type=int, default=1000, help="how many credentials")
     args = parser.parse_args()
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    key = ed25519.Ed25519PrivateKey.from_private_bytes(b"\x07" * 32)
-    multikey = encode_multikey("Ed25519", key.public_key().public_bytes_raw())
-    did = f"did:key:{multikey}"
+    issuer = DidKeyIssuer(ed25519.Ed25519PrivateKey.from_private_bytes(b"\x07" * 32))
     created = datetime(2025, 1, 1, tzinfo=timezone.utc)
     for number in range(args.n):
-        signed = sign(credential(number, did), key, f"{did}#{multikey}", created=created)
+        signed = issuer.sign(credential(number, issuer.did), created=created)
         (args.out_dir / f"vc{number:05d}.json").write_text(json.dumps(signed))
     (args.out_dir / "documents.json").write_text("{}\n")
     print(f"wrote {args.n} credentials and documents.json to {args.out_dir}")

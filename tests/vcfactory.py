@@ -7,7 +7,6 @@ import base64
 import copy
 import gzip
 import json
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -17,33 +16,18 @@ from joserfc import jws
 from joserfc.jwk import OKPKey
 
 from verifier import DocumentMap
-from verifier._dataintegrity import sign
-from verifier._multibase import encode_multikey
+from verifier._dataintegrity import DidKeyIssuer, sign
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 CREATED = datetime(2025, 1, 1, tzinfo=timezone.utc)
 
 
-@dataclass
-class Issuer:
-    seed: int = 1
-    key: ed25519.Ed25519PrivateKey = field(init=False)
+class Issuer(DidKeyIssuer):
+    """A did:key issuer whose key is made from ``seed``, so each seed is the same issuer every run."""
 
-    def __post_init__(self) -> None:
-        self.key = ed25519.Ed25519PrivateKey.from_private_bytes(bytes([self.seed]) * 32)
-
-    @property
-    def multikey(self) -> str:
-        return encode_multikey("Ed25519", self.key.public_key().public_bytes_raw())
-
-    @property
-    def did(self) -> str:
-        return f"did:key:{self.multikey}"
-
-    @property
-    def vm(self) -> str:
-        return f"{self.did}#{self.multikey}"
+    def __init__(self, seed: int = 1) -> None:
+        super().__init__(ed25519.Ed25519PrivateKey.from_private_bytes(bytes([seed]) * 32))
 
     def sign(self, document: dict[str, Any], *, suite: str = "eddsa-rdfc-2022", vm: str | None = None,
              key: ed25519.Ed25519PrivateKey | None = None) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from ._did import ED25519, VerificationKey
 from ._errors import InputError
 from ._jsonld import LdError, Selection, canonize, selections
-from ._multibase import multibase_decode, multibase_encode_b58
+from ._multibase import encode_multikey, multibase_decode, multibase_encode_b58
 
 EDDSA_SUITES = ("eddsa-rdfc-2022", "eddsa-2022")
 ECDSA_SUITES = ("ecdsa-rdfc-2019",)
@@ -191,5 +191,31 @@ def sign(document: dict[str, Any], private_key: Any, verification_method: str, *
     return {**document, "proof": proofs[0] if len(proofs) == 1 else proofs}
 
 
-__all__ = ["ProofResult", "canonicalizer", "hash_data", "is_supported", "proof_options", "sign", "suite_of",
-           "unsecured", "verify_proof"]
+
+@dataclass(frozen=True)
+class DidKeyIssuer:
+    """An Ed25519 private key used as a did:key issuer: its DID, its verification method
+    (``did:key:<multikey>#<multikey>``) and Data Integrity proofs by it."""
+
+    key: ed25519.Ed25519PrivateKey
+
+    @property
+    def multikey(self) -> str:
+        return encode_multikey(ED25519, self.key.public_key().public_bytes_raw())
+
+    @property
+    def did(self) -> str:
+        return f"did:key:{self.multikey}"
+
+    @property
+    def vm(self) -> str:
+        return f"{self.did}#{self.multikey}"
+
+    def sign(self, document: dict[str, Any], *, suite: str = "eddsa-rdfc-2022",
+             created: datetime | None = None) -> dict[str, Any]:
+        """A copy of ``document`` with one more proof by this issuer."""
+        return sign(document, self.key, self.vm, suite=suite, created=created)
+
+
+__all__ = ["DidKeyIssuer", "ProofResult", "canonicalizer", "hash_data", "is_supported", "proof_options", "sign",
+           "suite_of", "unsecured", "verify_proof"]

@@ -22,8 +22,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from verifier._dataintegrity import sign
-from verifier._multibase import encode_multikey
+from verifier._dataintegrity import DidKeyIssuer
 
 from . import audit
 from .auth import create_user
@@ -42,11 +41,10 @@ DEMO_USERS = [{"username": "demo-admin", "password": "demo-admin", "role": "admi
 ROLE_TITLE = "Data analyst (demo)"
 
 
-@dataclass
-class DemoIssuer:
+@dataclass(frozen=True)
+class DemoIssuer(DidKeyIssuer):
     """An issuer of our own: Open Badges 3.0 credentials signed with its did:key."""
 
-    key: ed25519.Ed25519PrivateKey
     name: str = "SkillProof Demo Academy"
     url: str = "https://demo-academy.example"
 
@@ -69,14 +67,6 @@ class DemoIssuer:
         with os.fdopen(fd, "w") as handle:
             handle.write(issuer.key.private_bytes_raw().hex())
         return issuer
-
-    @property
-    def multikey(self) -> str:
-        return encode_multikey("Ed25519", self.key.public_key().public_bytes_raw())
-
-    @property
-    def did(self) -> str:
-        return f"did:key:{self.multikey}"
 
     def credential(self, *, achievement: str, email: str, skills: list[tuple[str, str]] = (),
                    description: str = "", issued: datetime | None = None,
@@ -107,10 +97,6 @@ class DemoIssuer:
         if valid_until is not None:
             document["validUntil"] = _iso(valid_until)
         return document
-
-    def sign(self, document: dict[str, Any], created: datetime | None = None) -> dict[str, Any]:
-        """``document`` with an eddsa-rdfc-2022 proof by this issuer."""
-        return sign(document, self.key, f"{self.did}#{self.multikey}", suite="eddsa-rdfc-2022", created=created)
 
     def badge(self, **kwargs: Any) -> bytes:
         """A signed credential as the bytes a candidate would upload."""
