@@ -9,6 +9,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
 from ._errors import InputError
+from ._inflate import inflate_capped
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_TEXT_CHUNK = 1024 * 1024
@@ -19,12 +20,11 @@ _EVENT_ATTRIBUTE = re.compile(r"^on[a-z]+$")
 
 
 def _inflate(data: bytes) -> bytes:
-    inflater = zlib.decompressobj()
     try:
-        text = inflater.decompress(data, MAX_TEXT_CHUNK)
+        text = inflate_capped(data, MAX_TEXT_CHUNK)
     except zlib.error:
         raise InputError("a compressed PNG text chunk is corrupt", "malformed") from None
-    if inflater.unconsumed_tail:
+    if text is None:
         raise InputError(f"a compressed PNG text chunk inflates past {MAX_TEXT_CHUNK} bytes", "too_large")
     return text
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ._errors import FetchError, InputError
+from ._inflate import inflate_capped
 from ._ingest import as_list, ingest
 from ._report import Check, Report, failed, passed, skipped
 
@@ -62,12 +63,11 @@ def decode_bitstring(encoded: Any) -> bytes:
         compressed = base64.urlsafe_b64decode(text.replace("+", "-").replace("/", "_") + "=" * (-len(text) % 4))
     except (binascii.Error, ValueError):
         raise StatusError("the encodedList is not base64url", "status_unreadable") from None
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
-        bits = inflater.decompress(compressed, MAX_LIST_BYTES)
+        bits = inflate_capped(compressed, MAX_LIST_BYTES, 16 + zlib.MAX_WBITS)
     except zlib.error:
         raise StatusError("the encodedList is not GZIP data", "status_unreadable") from None
-    if inflater.unconsumed_tail:
+    if bits is None:
         raise StatusError(f"the status list inflates beyond {MAX_LIST_BYTES} bytes", "status_unreadable")
     return bits
 
