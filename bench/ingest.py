@@ -35,6 +35,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import matcher  # noqa: E402
+from bench.scratchdb import create_database, drop_database  # noqa: E402
 from tests.vcfactory import Issuer, badge  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.auth import create_api_key  # noqa: E402
@@ -136,16 +137,12 @@ def main() -> int:
     if args.sqlite_only:
         return 0
     try:
-        import psycopg
         from redis import Redis
         Redis.from_url(args.redis, socket_connect_timeout=2).ping()
-        name = f"skillproof_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(args.postgres, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+        url = create_database(args.postgres)
     except Exception as exc:  # noqa: BLE001
         print(f"PostgreSQL + RQ: skipped ({type(exc).__name__}: {exc})")
         return 0
-    url = args.postgres.rsplit("/", 1)[0] + f"/{name}"
     queue = f"skillproof-bench-{uuid.uuid4().hex[:8]}"
     try:
         app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "REDIS_URL": args.redis, "RQ_QUEUE": queue})
@@ -172,8 +169,7 @@ def main() -> int:
                 worker.wait(timeout=30)
         app.extensions["skillproof.db"].dispose()
     finally:
-        with psycopg.connect(args.postgres, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(args.postgres, url)
     return 0
 
 

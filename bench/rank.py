@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import insert  # noqa: E402
 
 import matcher  # noqa: E402
+from bench.scratchdb import create_database, drop_database  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.auth import create_api_key  # noqa: E402
 from webapp.db import get_db  # noqa: E402
@@ -170,18 +171,14 @@ def main() -> int:
     if args.sqlite_only:
         return 0
     try:
-        import psycopg
-        name = f"skillproof_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(args.postgres, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+        url = create_database(args.postgres)
     except Exception as exc:  # noqa: BLE001
         print(f"PostgreSQL: skipped ({type(exc).__name__}: {exc})")
         return 0
     try:
-        measure(args.postgres.rsplit("/", 1)[0] + f"/{name}", "PostgreSQL", args, taxonomy)
+        measure(url, "PostgreSQL", args, taxonomy)
     finally:
-        with psycopg.connect(args.postgres, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(args.postgres, url)
     return 0
 
 
