@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from ._report import Check, failed, passed, warning
+from ._report import Check, failed, passed
 
 
 def parse_datetime(value: Any) -> datetime | None:
@@ -70,9 +70,3 @@ def validity_checks(at: datetime, *, issued: Any = None, valid_from: Any = None,
     window = f"issued {iso(begins)}" if begins else "no issue date"
     return [passed("validity", f"{window}; " + (f"valid until {iso(ends)}" if ends else "no expiry")
                    + f"; judged at {stamp}")]
-
-
-def as_of_warning(at: datetime, now: datetime) -> Check | None:
-    if abs((now - at).total_seconds()) > 60:
-        return warning("validity", f"judged as of {iso(at)}, not now", "as_of")
-    return None

@@ -56,10 +56,6 @@ class Selection:
     def names(self) -> dict[str, str]:
         return {v.url: v.name for v in self.variants if v.url in self.alternatives}
 
-    def describe(self) -> str:
-        names = self.names()
-        return ", ".join(f"{url} as {name}" for url, name in names.items())
-
     @property
     def cache_key(self) -> tuple[tuple[str, str, str], ...]:
         return tuple((v.url, v.name, v.source) for v in self.variants if v.source != "document map")
