@@ -15,7 +15,7 @@ import hashlib
 from datetime import timedelta
 from typing import Callable, TypeVar
 
-from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask import Flask, Response, abort, current_app, g, redirect, request, session, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import csrf, db
@@ -76,15 +76,16 @@ def has_role(*roles: str) -> bool:
     return user is not None and (user.role in roles or user.role == ADMIN)
 
 
-def can_edit() -> bool:
-    return has_role(*EDITORS)
+def to_login() -> Response:
+    """The redirect to the sign-in page, coming back here afterwards."""
+    return redirect(url_for("ui.login", next=_safe_next(request.full_path)))
 
 
 def login_required(view: F) -> F:
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         if current_user() is None:
-            return redirect(url_for("ui.login", next=_safe_next(request.full_path)))
+            return to_login()
         return view(*args, **kwargs)
     return wrapper  # type: ignore[return-value]
 
@@ -95,7 +96,7 @@ def role_required(*roles: str) -> Callable[[F], F]:
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             if current_user() is None:
-                return redirect(url_for("ui.login", next=_safe_next(request.full_path)))
+                return to_login()
             if not has_role(*roles):
                 g.needed_roles = roles
                 abort(403)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable
 
-from flask import Blueprint, Flask, Response, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, abort, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from .. import csrf, db, web_auth
@@ -30,7 +30,7 @@ OUTCOMES = {"passed": "passed", "failed": "failed", "warning": "warning", "skipp
 @bp.before_request
 def _signed_in():
     if request.endpoint not in PUBLIC_ENDPOINTS and web_auth.current_user() is None:
-        return redirect(url_for("ui.login", next=web_auth._safe_next(request.full_path)))
+        return web_auth.to_login()
     return None
 
 
