@@ -9,7 +9,7 @@ import gc
 import logging
 import threading
 from dataclasses import asdict
-from typing import Any, Iterable
+from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import delete, select
@@ -98,12 +98,9 @@ def service(app: Flask | None = None) -> SkillService:
 
 
 def map_credential(m: Matcher, summary: dict[str, Any]) -> list[dict[str, Any]]:
-    if hasattr(matcher, "extract") and hasattr(m, "map_signals"):
-        found = [_evidence_dict(e) for e in m.map_signals(matcher.extract(summary))]
-    else:
-        found = _fallback_mapping(m, summary)
+    """The skills a credential summary evidences, one entry per skill, best first."""
     best: dict[str, dict[str, Any]] = {}
-    for item in found:
+    for item in map(_evidence_dict, m.map_signals(matcher.extract(summary))):
         if not item["skill_uri"]:
             continue
         current = best.get(item["skill_uri"])
@@ -112,69 +109,10 @@ def map_credential(m: Matcher, summary: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(best.values(), key=lambda e: (-e["confidence"], e["skill_uri"]))
 
 
-def _evidence_dict(evidence: Any) -> dict[str, Any]:
-    """Reads the matcher's Evidence whatever its exact attribute names."""
-    def pick(obj: Any, *names: str, default: Any = None) -> Any:
-        for name in names:
-            value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
-            if value is not None:
-                return value
-        return default
-    signal = pick(evidence, "signal", default=None)
-    return {
-        "skill_uri": str(pick(evidence, "skill_uri", "uri", "skill", default="")),
-        "skill_label": str(pick(evidence, "label", "skill_label", default="")),
-        "confidence": float(pick(evidence, "confidence", default=0.0)),
-        "reason": str(pick(evidence, "reason", default="")),
-        "signal_field": str(pick(evidence, "signal_field", default="") or (pick(signal, "field", "kind", default="")
-                                                                           if signal is not None else "")),
-        "signal_text": str(pick(evidence, "signal_text", default="") or (pick(signal, "text", "value", default="")
-                                                                         if signal is not None else "")),
-        "hierarchy": bool(pick(evidence, "hierarchy", "hierarchy_credit", default=False)),
-        "via": str(pick(evidence, "via", default="") or ""),
-    }
-
-
-def _fallback_mapping(m: Matcher, summary: dict[str, Any]) -> list[dict[str, Any]]:
-    """Alignments, tags, the achievement's name and description, read with ``Matcher.match``."""
-    achievement = summary.get("achievement") or {}
-    out: list[dict[str, Any]] = []
-
-    def add(field: str, text: str, matches: Iterable[Any], factor: float = 1.0) -> None:
-        for match in matches:
-            out.append({"skill_uri": match.uri, "skill_label": match.label,
-                        "confidence": round(match.confidence * factor, 3), "reason": match.reason,
-                        "signal_field": field, "signal_text": text[:500], "hierarchy": False})
-
-    for alignment in achievement.get("alignments") or []:
-        if not isinstance(alignment, dict):
-            continue
-        for key in ("targetUrl", "targetCode"):
-            value = alignment.get(key)
-            uri = m.lookup_id(value) if isinstance(value, str) and value else None
-            if uri:
-                skill = m.taxonomy.skill(uri)
-                out.append({"skill_uri": uri, "skill_label": skill.label if skill else "", "confidence": 1.0,
-                            "reason": f"alignment {key} is the taxonomy id", "signal_field": f"alignment.{key}",
-                            "signal_text": value, "hierarchy": False})
-                break
-        else:
-            name = alignment.get("targetName")
-            if isinstance(name, str) and name.strip():
-                add("alignment.targetName", name, m.match(name, limit=1))
-    for tag in achievement.get("tags") or []:
-        if isinstance(tag, str):
-            add("tag", tag, m.match(tag, limit=1))
-    name = achievement.get("name")
-    if isinstance(name, str) and name.strip():
-        add("achievement.name", name, m.match(name, limit=1), 0.9)
-    for field in ("description", "criteria"):
-        text = achievement.get(field)
-        if isinstance(text, dict):
-            text = text.get("narrative")
-        if isinstance(text, str) and text.strip():
-            add(f"achievement.{field}", text, m.spot(text))
-    return out
+def _evidence_dict(evidence: matcher.Evidence) -> dict[str, Any]:
+    return {"skill_uri": evidence.skill_uri, "skill_label": evidence.label, "confidence": float(evidence.confidence),
+            "reason": evidence.reason, "signal_field": evidence.signal.field, "signal_text": evidence.signal.text,
+            "hierarchy": evidence.hierarchy, "via": evidence.via}
 
 
 # -- import into the database ----------------------------------------------------------------
