@@ -24,6 +24,7 @@ from . import audit
 from .db import get_db
 from .ingestion import Item, Outcome, ingest_one, reverify_one
 from .models import Credential, Job, JobItem, utc_now
+from .serialize import iso
 
 log = logging.getLogger(__name__)
 FINAL = ("done", "failed")
@@ -65,16 +66,12 @@ def job_dict(job: Job, items: list[JobItem] | None = None) -> dict[str, Any]:
            "total": job.total, "succeeded": job.succeeded, "failed": job.failed,
            "processed": job.succeeded + job.failed,
            "progress": round((job.succeeded + job.failed) / job.total, 4) if job.total else 1.0,
-           "error": job.error, "created_at": _iso(job.created_at), "started_at": _iso(job.started_at),
-           "finished_at": _iso(job.finished_at)}
+           "error": job.error, "created_at": iso(job.created_at), "started_at": iso(job.started_at),
+           "finished_at": iso(job.finished_at)}
     if items is not None:
         out["items"] = [{"position": i.position, "name": i.name, "status": i.status,
                          "credential_id": i.credential_id, "problem": i.problem} for i in items]
     return out
-
-
-def _iso(value) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
 
 
 # -- running ---------------------------------------------------------------------------------
