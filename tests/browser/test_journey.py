@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.webapp_fixtures import OCCUPATION, build_taxonomy, skill_uri
+from tests.webapp_fixtures import build_taxonomy, skill_uri
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
