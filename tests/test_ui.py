@@ -597,3 +597,46 @@ def test_results_land_one_by_one_and_pasted_urls_are_verified(tmp_path, taxonomy
         assert 'data-status="failed"' in second and "Could not be read" in second and "could not fetch" in second
     finally:
         get_db(application).dispose()
+
+
+def _attempt(app, username: str, password: str, address: str):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    token = csrf_of(client)
+    return client, client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+
+def test_repeated_failed_sign_ins_lock_the_name_whether_or_not_it_exists(app, users):
+    from webapp.auth import create_user
+    from webapp.db import get_db
+    with get_db(app).transaction() as session:
+        create_user(session, "lock-me", PASSWORD, "recruiter")
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    for name in ("lock-me", "no-such-user"):
+        for _ in range(limit):
+            assert _attempt(app, name, "wrong", "10.1.0.1")[1].status_code == 401
+        client, refused = _attempt(app, name, PASSWORD, "10.1.0.2")
+        assert refused.status_code == 429 and "Too many failed sign-ins" in refused.get_data(as_text=True)
+        assert client.get("/").status_code == 302  # no session was started
+    assert _attempt(app, users["recruiter"], PASSWORD, "10.1.0.1")[1].status_code == 302  # others unaffected
+
+
+def test_many_failures_from_one_address_lock_that_address(app, users):
+    for n in range(app.config["LOGIN_MAX_FAILURES_PER_CLIENT"]):
+        assert _attempt(app, f"guess-{n}", "wrong", "10.2.0.1")[1].status_code == 401
+    assert _attempt(app, users["hiring_manager"], PASSWORD, "10.2.0.1")[1].status_code == 429
+    assert _attempt(app, users["hiring_manager"], PASSWORD, "10.2.0.2")[1].status_code == 302
+
+
+def test_failures_older_than_the_window_do_not_count(app, users):
+    from datetime import timedelta
+    from sqlalchemy import insert
+    from webapp.db import get_db
+    from webapp.models import AuditEntry, utc_now
+    from webapp.sign_in_limit import FAILED, _client_actor, _name_target
+    old = utc_now() - timedelta(minutes=app.config["LOGIN_LOCK_MINUTES"] + 1)
+    with get_db(app).transaction() as session:
+        for _ in range(app.config["LOGIN_MAX_FAILURES"] + 3):
+            session.execute(insert(AuditEntry).values(at=old, action=FAILED, target=_name_target(users["admin"]),
+                                                      actor=_client_actor("10.3.0.1"), details={}))
+    assert _attempt(app, users["admin"], PASSWORD, "10.3.0.1")[1].status_code == 302

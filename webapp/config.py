@@ -33,6 +33,9 @@ DEFAULTS: dict[str, Any] = {
     "JOB_RESUME": True,                        # on start, resume unfinished jobs (else mark them failed)
     "JOB_STALE_SECONDS": 120,                  # a running job without a heartbeat this long was interrupted
     "API_PAGE_MAX": 200,
+    "LOGIN_MAX_FAILURES": 5,                   # failed sign-ins for one user name within the window
+    "LOGIN_MAX_FAILURES_PER_CLIENT": 20,       # failed sign-ins from one address within the window
+    "LOGIN_LOCK_MINUTES": 15,                  # the window, and how long a lock lasts at most
 }
 
 _ENV_TYPES: dict[str, type] = {
@@ -42,6 +45,7 @@ _ENV_TYPES: dict[str, type] = {
     "DOCUMENT_MAP": str, "TRUST_POLICY": str, "TRUSTED_ISSUERS": list, "DISTRUSTED_ISSUERS": list, "UNKNOWN_ISSUER_TRUST": float,
     "TAXONOMY_PATH": str, "REDIS_URL": str, "RQ_QUEUE": str, "JOB_WORKER": str, "JOB_RESUME": bool,
     "JOB_STALE_SECONDS": int, "API_PAGE_MAX": int,
+    "LOGIN_MAX_FAILURES": int, "LOGIN_MAX_FAILURES_PER_CLIENT": int, "LOGIN_LOCK_MINUTES": float,
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from .. import audit, db, web_auth
+from .. import audit, db, sign_in_limit, web_auth
 from ..models import Candidate, Credential, Job, Role, User
 from . import bp
 
@@ -15,13 +15,22 @@ def login():
         return redirect(web_auth.next_url(url_for("ui.home")))
     error = None
     username = ""
+    status = 200
     if request.method == "POST":
         username = request.form.get("username", "")[:120]
-        user = web_auth.authenticate(username, request.form.get("password", ""))
+        client = request.remote_addr or "unknown"
         session = db.session()
-        if user is None:
+        locked = sign_in_limit.minutes_locked(session, username, client)
+        user = None if locked else web_auth.authenticate(username, request.form.get("password", ""))
+        if locked:
+            error = f"Too many failed sign-ins. Try again in {locked} minute{'s' if locked > 1 else ''}."
+            status = 429
+            sign_in_limit.record_refusal(session, username, client)
+            session.commit()
+        elif user is None:
             error = "That user name and password do not match."
-            audit.record(session, "user.login_failed", "", actor="anonymous")
+            status = 401
+            sign_in_limit.record_failure(session, username, client)
             session.commit()
         else:
             web_auth.login(user)
@@ -31,7 +40,7 @@ def login():
     no_users = current_app.config.get("SKILLPROOF_ENV") == "development" and \
         db.session().scalar(select(func.count(User.id))) == 0
     return render_template("login.html", error=error, username=username, demo_users=_demo_hint(),
-                           no_users=no_users, next=web_auth.next_url("")), (401 if error else 200)
+                           no_users=no_users, next=web_auth.next_url("")), status
 
 
 def _demo_hint() -> list[dict[str, str]]:

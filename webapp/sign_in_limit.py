@@ -1,0 +1,67 @@
+"""Slowing down password guessing on the sign-in page.
+
+Failed sign-ins are audit entries keyed by a hash of the user name and of the client address
+(never the name or address themselves). After ``LOGIN_MAX_FAILURES`` failures for one name, or
+``LOGIN_MAX_FAILURES_PER_CLIENT`` from one address, within ``LOGIN_LOCK_MINUTES``, further
+attempts are refused until the oldest of those failures leaves the window. The count lives in
+the database, so every worker process sees the same one; a lock applies whether or not the name
+exists, so it tells an attacker nothing about which names are real."""
+from __future__ import annotations
+
+import hashlib
+import math
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from . import audit
+from .models import AuditEntry, utc_now
+
+FAILED = "user.login_failed"
+LOCKED = "user.login_locked"
+
+
+def _key(value: str) -> str:
+    return hashlib.sha256(value.strip().lower().encode("utf-8")).hexdigest()[:20]
+
+
+def _name_target(username: str) -> str:
+    return f"login:{_key(username)}"
+
+
+def _client_actor(client: str) -> str:
+    return f"client:{_key(client)}"
+
+
+def _retry_after(failures: list[datetime], limit: int, window: timedelta, now: datetime) -> float:
+    """Seconds until fewer than ``limit`` of these failures lie within the window (0: not locked)."""
+    if limit <= 0 or len(failures) < limit:
+        return 0.0
+    unlocks_at = sorted(failures)[len(failures) - limit] + window
+    return max(0.0, (unlocks_at - now).total_seconds())
+
+
+def minutes_locked(session: Session, username: str, client: str) -> int:
+    """Whole minutes before this name or address may try again; 0 when it may now."""
+    config = current_app.config
+    window = timedelta(minutes=float(config["LOGIN_LOCK_MINUTES"]))
+    now = utc_now()
+    name, actor = _name_target(username), _client_actor(client)
+    rows = session.execute(select(AuditEntry.at, AuditEntry.target, AuditEntry.actor).where(
+        AuditEntry.action == FAILED, AuditEntry.at >= now - window,
+        or_(AuditEntry.target == name, AuditEntry.actor == actor))).all()
+    by_name = [at for at, target, _ in rows if target == name]
+    by_client = [at for at, _, who in rows if who == actor]
+    seconds = max(_retry_after(by_name, int(config["LOGIN_MAX_FAILURES"]), window, now),
+                  _retry_after(by_client, int(config["LOGIN_MAX_FAILURES_PER_CLIENT"]), window, now))
+    return math.ceil(seconds / 60)
+
+
+def record_failure(session: Session, username: str, client: str) -> None:
+    audit.record(session, FAILED, _name_target(username), actor=_client_actor(client))
+
+
+def record_refusal(session: Session, username: str, client: str) -> None:
+    audit.record(session, LOCKED, _name_target(username), actor=_client_actor(client))
