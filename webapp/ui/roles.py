@@ -1,6 +1,7 @@
-"""Roles (from a taxonomy occupation or from scratch, with weighted requirements and must-haves)
-and their shortlists: ranked candidates, a heatmap of evidence, the gaps, and a CSV export of
-exactly what the page shows."""
+"""Roles (from a taxonomy occupation or from scratch, with weighted requirements, must-haves and
+the verification policy that says which credentials count) and their shortlists: ranked
+candidates, the policy in force, a heatmap of evidence, the gaps, and a CSV export of exactly
+what the page shows (the same verified-only, blind and minimum-score filters)."""
 from __future__ import annotations
 
 import csv
@@ -10,6 +11,7 @@ from typing import Any
 
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import func, select
+from werkzeug.exceptions import BadRequest
 
 from matcher import MUST_HAVE_POLICIES
 
@@ -25,6 +27,11 @@ from . import bp, get_or_404
 VIEWERS = (RECRUITER, HIRING_MANAGER)
 SHORTLIST_ROWS = 100
 POLICY_LABELS = {"rank_below": "rank below those who have them all", "exclude": "leave the candidate out"}
+# The standings a verification policy may ask for, strictest first (matcher.AcceptRule checks them).
+STANDING_LABELS = {"valid": "verified credentials only",
+                   "valid-with-warnings": "verified credentials, also with warnings",
+                   "indeterminate": "also credentials that could not be checked"}
+RULES = (("must_have", "Must-haves"), ("nice_to_have", "Other requirements"))
 
 
 @bp.get("/roles")
@@ -104,6 +111,18 @@ def _weight(raw: str) -> float | None:
     return value if math.isfinite(value) and 0 < value <= 100 else None
 
 
+def _policy_from_form(current: dict[str, Any] | None) -> dict[str, Any]:
+    """The verification policy the form asks for; the roles service checks it. A standing the
+    form leaves out keeps the role's current one; an unticked box means any issuer."""
+    current = current or role_service.DEFAULT_POLICY
+    policy = {}
+    for key, _label in RULES:
+        rule = current.get(key) or role_service.DEFAULT_POLICY[key]
+        policy[key] = {"min_standing": request.form.get(f"{key}-standing", rule.get("min_standing")),
+                       "trusted_issuer": request.form.get(f"{key}-trusted") == "on"}
+    return policy
+
+
 @bp.route("/roles/<int:role_id>/edit", methods=["GET", "POST"])
 @web_auth.role_required(*EDITORS)
 def edit_role(role_id: int):
@@ -115,7 +134,7 @@ def edit_role(role_id: int):
         top_n = request.form.get("top_n", str(role.top_n))
         body = {"title": request.form.get("title", ""), "description": request.form.get("description", ""),
                 "must_have_policy": request.form.get("must_have_policy", role.must_have_policy),
-                "verification_policy": role.verification_policy or role_service.DEFAULT_POLICY,
+                "verification_policy": _policy_from_form(role.verification_policy),
                 "top_n": int(top_n) if top_n.isdigit() else -1, "requirements": requirements}
         try:
             if errors:
@@ -132,8 +151,10 @@ def edit_role(role_id: int):
                 return redirect(url_for("ui.shortlist_page", role_id=role.id), code=303)
             return redirect(url_for("ui.edit_role", role_id=role.id), code=303)
     occupation = skill_service().taxonomy().role(role.occupation_uri) if role.occupation_uri else None
+    policy = _policy_from_form(role.verification_policy) if error else role.verification_policy
     return render_template("role_edit.html", role=role, occupation=occupation, error=error,
-                           policies=MUST_HAVE_POLICIES, policy_labels=POLICY_LABELS), (422 if error else 200)
+                           policies=MUST_HAVE_POLICIES, policy_labels=POLICY_LABELS, policy=policy,
+                           rules=RULES, standing_labels=STANDING_LABELS), (422 if error else 200)
 
 
 @bp.post("/roles/<int:role_id>/delete")
@@ -167,10 +188,40 @@ def _flag(name: str) -> bool:
     return request.args.get(name, "").lower() in ("1", "on", "true", "yes")
 
 
-def shortlist_view(role: Role, *, verified_only: bool, blind: bool) -> dict[str, Any]:
-    """The table the page shows and the CSV exports: one model for both."""
+def _min_score() -> int:
+    """The minimum score filter, in whole percent (0: none); 400 when it is not 0 to 100."""
+    raw = request.args.get("min_score", "").strip()
+    if not raw:
+        return 0
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or not 0 <= value <= 100:
+        raise BadRequest("The minimum score must be a number from 0 to 100 (percent).")
+    return round(value)
+
+
+def _filters() -> dict[str, Any]:
+    return {"verified_only": _flag("verified_only"), "blind": _flag("blind"), "min_score": _min_score()}
+
+
+def _policy_text(policy: dict[str, Any]) -> dict[str, str]:
+    """Each rule of a verification policy in words: what evidence it accepts."""
+    out = {}
+    for key, _label in RULES:
+        rule = policy.get(key) or {}
+        standing = rule.get("min_standing", "")
+        text = STANDING_LABELS.get(standing, standing)
+        out[key] = text + (", from trusted issuers only" if rule.get("trusted_issuer") else ", from any issuer")
+    return out
+
+
+def shortlist_view(role: Role, *, verified_only: bool, blind: bool, min_score: int = 0) -> dict[str, Any]:
+    """The table the page shows and the CSV exports: one model for both. ``min_score`` is in
+    percent; candidates below it are left out of both."""
     data = shortlist(current_app._get_current_object(), db.session(), role, limit=SHORTLIST_ROWS, offset=0,
-                     verified_only=verified_only, blind=blind, min_score=0.0)
+                     verified_only=verified_only, blind=blind, min_score=min_score / 100)
     columns = [{"label": q.skill_label or q.skill_uri, "skill": q.skill_uri, "weight": q.weight,
                 "must_have": q.must_have} for q in role.requirements]
     rows = []
@@ -187,7 +238,8 @@ def shortlist_view(role: Role, *, verified_only: bool, blind: bool) -> dict[str,
                      "must_haves_met": row["must_haves_met"], "cells": cells, "gaps": row["gaps"],
                      "move_up": row["move_up"], "in_top": row["rank"] <= data["top_n"]})
     return {"role": role, "columns": columns, "rows": rows, "total": data["total"], "excluded": data["excluded"],
-            "top_n": data["top_n"], "verified_only": verified_only, "blind": blind,
+            "top_n": data["top_n"], "verified_only": verified_only, "blind": blind, "min_score": min_score,
+            "policy": data["policy"], "policy_text": _policy_text(data["policy"]["verification_policy"]),
             "shown": len(rows)}
 
 
@@ -199,8 +251,8 @@ def _gap_text(gap: dict[str, Any]) -> str:
 @web_auth.role_required(*VIEWERS)
 def shortlist_page(role_id: int):
     role = get_or_404(Role, role_id)
-    view = shortlist_view(role, verified_only=_flag("verified_only"), blind=_flag("blind"))
-    return render_template("shortlist.html", gap_text=_gap_text, policy_labels=POLICY_LABELS, **view)
+    view = shortlist_view(role, **_filters())
+    return render_template("shortlist.html", gap_text=_gap_text, policy_labels=POLICY_LABELS, rules=RULES, **view)
 
 
 def _csv_cell(value: Any) -> str:
@@ -226,7 +278,7 @@ def shortlist_table(view: dict[str, Any]) -> list[list[str]]:
 @web_auth.role_required(*VIEWERS)
 def shortlist_csv(role_id: int):
     role = get_or_404(Role, role_id)
-    view = shortlist_view(role, verified_only=_flag("verified_only"), blind=_flag("blind"))
+    view = shortlist_view(role, **_filters())
     out = io.StringIO()
     writer = csv.writer(out)
     for line in shortlist_table(view):
