@@ -550,12 +550,24 @@ def test_the_demo_seeds_a_real_shortlist(tmp_path):
         assert (tmp_path / "demo_issuer.key").exists()
         again = json.loads(runner.invoke(args=["demo", "--json"]).output)
         assert again["candidates"] == [] and again["role"]["id"] == summary["role"]["id"]
+        assert summary["role"]["title"] == "Junior Data Analyst, Bengaluru (demo)" and not again["role"]["created"]
         client = application.test_client()
         login_page = client.get("/login").get_data(as_text=True)
         assert "demo-manager" in login_page and "No users yet" not in login_page
         sign_in(client, "demo-manager", "demo-manager")
         rows = shown_table(client.get(f"/roles/{summary['role']['id']}").get_data(as_text=True))[1:]
-        assert len(rows) == 4 and rows[0][1] == "Ada Moreno"
+        assert len(rows) == 4 and rows[0][1] == "Priya Raghavan"
+        assert sorted(row[1] for row in rows) == ["Ananya Das", "Arjun Mehta", "Imran Qureshi", "Priya Raghavan"]
+        arjun = client.get(f"/candidates/{candidate_id_of(application, 'Arjun Mehta')}").get_data(as_text=True)
+        assert "Junior Data Associate" in arjun and "Data Science Professional Certificate (Advanced)" in arjun
+        assert "v-invalid" in arjun
+        ananya = client.get(f"/candidates/{candidate_id_of(application, 'Ananya Das')}").get_data(as_text=True)
+        assert "PG Certificate in Data Mining and Predictive Analytics" in ananya and "v-invalid" in ananya
+        from webapp.models import Role  # an instance seeded before the role was renamed keeps its one role
+        with get_db(application).transaction() as session:
+            session.get(Role, summary["role"]["id"]).title = "Data analyst (demo)"
+        third = json.loads(runner.invoke(args=["demo", "--json"]).output)
+        assert third["role"] == {"id": summary["role"]["id"], "title": "Data analyst (demo)", "created": False}
         assert client.get("/upload").status_code == 403
         production = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": f"sqlite:///{tmp_path / 'd.db'}",
                                  "JOB_WORKER": "none", "SKILLPROOF_ENV": "production"}, instance_path=str(tmp_path))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import uuid
 from dataclasses import dataclass
@@ -38,7 +39,8 @@ KEY_FILE = "demo_issuer.key"
 DEMO_USERS = [{"username": "demo-admin", "password": "demo-admin", "role": "admin"},
               {"username": "demo-recruiter", "password": "demo-recruiter", "role": "recruiter"},
               {"username": "demo-manager", "password": "demo-manager", "role": "hiring_manager"}]
-ROLE_TITLE = "Data analyst (demo)"
+ROLE_TITLE = "Junior Data Analyst, Bengaluru (demo)"
+EARLIER_ROLE_TITLES = ("Data analyst (demo)",)  # what earlier versions seeded: still the demo's role
 
 
 @dataclass(frozen=True)
@@ -136,17 +138,22 @@ def _role_skills(app: Flask) -> tuple[str | None, list[tuple[str, str]]]:
     return (occupation.uri if occupation else None), skills[:6]
 
 
-# Who holds which of the role's six skills, by index: (achievement, skills, kind).
+# Who holds which of the role's six skills, by index: (achievement, skills, kind). Candidates
+# from across India, with the skills-based micro-credentials Indian employers see from them.
 PEOPLE = [
-    ("Ada Moreno", "ada.moreno@example.org", [("Analytics certificate", [0, 1, 2], "valid"),
-                                             ("Reporting workshop", [3, 4], "valid")]),
-    ("Ben Okafor", "ben.okafor@example.org", [("Analytics foundations", [0, 1], "valid"),
-                                             ("Data storytelling", [4], "valid"),
-                                             ("Data science masterclass", [2, 3, 5], "tampered")]),
-    ("Chen Wei", "chen.wei@example.org", [("Applied analysis", [1, 2], "valid"),
-                                         ("Specialist diploma", [0, 3, 5], "expired")]),
-    ("Dana Schulz", "dana.schulz@example.org", [("Introduction to the field", [0], "valid"),
-                                               ("Team project", [5], "valid")]),
+    ("Priya Raghavan", "priya.raghavan@example.org",
+     [("Data Analytics Foundation (NSQF-aligned)", [0, 1, 2], "valid"),
+      ("Advanced Excel for MIS Reporting", [3, 4], "valid")]),
+    ("Arjun Mehta", "arjun.mehta@example.org",
+     [("Junior Data Associate", [0, 1], "valid"),
+      ("Data Visualisation and Storytelling with Power BI", [4], "valid"),
+      ("Data Science Professional Certificate", [2, 3, 5], "tampered")]),
+    ("Ananya Das", "ananya.das@example.org",
+     [("Business Intelligence with SQL and Power BI", [1, 2], "valid"),
+      ("PG Certificate in Data Mining and Predictive Analytics", [0, 3, 5], "expired")]),
+    ("Imran Qureshi", "imran.qureshi@example.org",
+     [("Python for Data Analysis", [0], "valid"),
+      ("Capstone Project: Retail Sales Dashboard", [5], "valid")]),
 ]
 
 
@@ -188,8 +195,8 @@ def seed(app: Flask, issuer: DemoIssuer | None = None) -> dict[str, Any]:
                                 description=f"{achievement}: " + ", ".join(label for label, _ in chosen) + ".")
             if kind == "tampered":
                 data = tampered(data)
-            outcome = ingest_one(app, candidate_id, Item(f"{achievement.lower().replace(' ', '-')}.json", data),
-                                 actor="demo")
+            filename = re.sub(r"[^a-z0-9]+", "-", achievement.lower()).strip("-") + ".json"
+            outcome = ingest_one(app, candidate_id, Item(filename, data), actor="demo")
             verdict = (outcome.report or {}).get("verdict", "rejected") if outcome.status == "created" \
                 else outcome.status
             summary["credentials"][verdict] = summary["credentials"].get(verdict, 0) + 1
@@ -200,12 +207,15 @@ def seed(app: Flask, issuer: DemoIssuer | None = None) -> dict[str, Any]:
 def _seed_role(app: Flask, occupation_uri: str | None, skills: list[tuple[str, str]]) -> dict[str, Any]:
     database = get_db(app)
     with database.transaction() as session:
-        existing = session.scalar(select(Role).where(Role.title == ROLE_TITLE))
+        existing = session.scalar(select(Role).where(Role.title.in_((ROLE_TITLE, *EARLIER_ROLE_TITLES)))
+                                  .order_by(Role.id).limit(1))
         if existing is not None:
             return {"id": existing.id, "title": existing.title, "created": False}
         weights = [2.0, 1.5, 1.0, 1.0, 1.0, 0.5]
         values = role_values({
-            "title": ROLE_TITLE, "description": "Seeded by the demo: six skills of the occupation, the first a must-have.",
+            "title": ROLE_TITLE,
+            "description": "Seeded by the demo: an entry-level analyst for a Bengaluru team, hired on verified "
+                           "skills; six skills of the occupation, the first a must-have.",
             "verification_policy": DEFAULT_POLICY, "top_n": 3,
             "requirements": [{"skill": uri, "weight": weights[i], "must_have": i == 0}
                              for i, (_label, uri) in enumerate(skills)]})
