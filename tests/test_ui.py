@@ -652,3 +652,38 @@ def test_failures_older_than_the_window_do_not_count(app, users):
             session.execute(insert(AuditEntry).values(at=old, action=FAILED, target=_name_target(users["admin"]),
                                                       actor=_client_actor("10.3.0.1"), details={}))
     assert _attempt(app, users["admin"], PASSWORD, "10.3.0.1")[1].status_code == 302
+
+
+def test_a_successful_sign_in_clears_the_count_for_that_name_only(app, users):
+    from webapp.auth import create_user
+    from webapp.db import get_db
+    from webapp.models import AuditEntry
+    with get_db(app).transaction() as session:
+        create_user(session, "forgetful", PASSWORD, "hiring_manager")
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    for _ in range(limit - 1):
+        assert _attempt(app, "forgetful", "wrong", "10.4.0.1")[1].status_code == 401
+    assert _attempt(app, "forgetful", PASSWORD, "10.4.0.2")[1].status_code == 302
+    for _ in range(limit - 1):  # without the clearing these would make 2 x (limit - 1) failures: a lock
+        assert _attempt(app, "forgetful", "wrong", "10.4.0.3")[1].status_code == 401
+    assert _attempt(app, "forgetful", PASSWORD, "10.4.0.3")[1].status_code == 302
+    for _ in range(limit):
+        assert _attempt(app, "forgetful", "wrong", "10.4.0.4")[1].status_code == 401
+    _client, refused = _attempt(app, "forgetful", PASSWORD, "10.4.0.5")
+    assert refused.status_code == 429 and refused.mimetype == "text/html"
+    window = app.config["LOGIN_LOCK_MINUTES"] * 60
+    assert window - 60 <= int(refused.headers["Retry-After"]) <= window
+    text = refused.get_data(as_text=True)
+    assert "Too many failed sign-ins" in text and "do not match" not in text and 'name="csrf_token"' in text
+    # a name that does not exist reads the same, word for word
+    for _ in range(limit):
+        _attempt(app, "forgetfull", "wrong", "10.4.0.6")
+    unknown = _attempt(app, "forgetfull", PASSWORD, "10.4.0.7")[1]
+    assert unknown.status_code == 429
+    same = re.compile(r'name="csrf_token" value="[^"]+"')
+    assert same.sub("", unknown.get_data(as_text=True).replace("forgetfull", "forgetful")) == same.sub("", text)
+    with get_db(app).session() as session:
+        entries = session.scalars(select(AuditEntry).where(AuditEntry.action.like("user.login_%"))).all()
+    assert {"user.login_failed", "user.login_cleared", "user.login_locked"} <= {e.action for e in entries}
+    assert not any("forgetful" in f"{e.target} {e.actor} {e.details}" or "10.4.0" in f"{e.target} {e.actor}"
+                   for e in entries)

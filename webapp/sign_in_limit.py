@@ -5,7 +5,11 @@ Failed sign-ins are audit entries keyed by a hash of the user name and of the cl
 ``LOGIN_MAX_FAILURES_PER_CLIENT`` from one address, within ``LOGIN_LOCK_MINUTES``, further
 attempts are refused until the oldest of those failures leaves the window. The count lives in
 the database, so every worker process sees the same one; a lock applies whether or not the name
-exists, so it tells an attacker nothing about which names are real."""
+exists, so it tells an attacker nothing about which names are real.
+
+A successful sign-in clears the count for its name: the audit log is append-only, so it records
+a ``user.login_cleared`` entry for the name and only failures after the latest one count. The
+address's count is not cleared (one good password must not reopen an address that guesses)."""
 from __future__ import annotations
 
 import hashlib
@@ -21,6 +25,7 @@ from .models import AuditEntry, utc_now
 
 FAILED = "user.login_failed"
 LOCKED = "user.login_locked"
+CLEARED = "user.login_cleared"
 
 
 def _key(value: str) -> str:
@@ -49,11 +54,13 @@ def minutes_locked(session: Session, username: str, client: str) -> int:
     window = timedelta(minutes=float(config["LOGIN_LOCK_MINUTES"]))
     now = utc_now()
     name, actor = _name_target(username), _client_actor(client)
-    rows = session.execute(select(AuditEntry.at, AuditEntry.target, AuditEntry.actor).where(
-        AuditEntry.action == FAILED, AuditEntry.at >= now - window,
+    rows = session.execute(select(AuditEntry.at, AuditEntry.action, AuditEntry.target, AuditEntry.actor).where(
+        AuditEntry.action.in_((FAILED, CLEARED)), AuditEntry.at >= now - window,
         or_(AuditEntry.target == name, AuditEntry.actor == actor))).all()
-    by_name = [at for at, target, _ in rows if target == name]
-    by_client = [at for at, _, who in rows if who == actor]
+    cleared = max((at for at, action, target, _ in rows if action == CLEARED and target == name), default=None)
+    by_name = [at for at, action, target, _ in rows
+               if action == FAILED and target == name and (cleared is None or at > cleared)]
+    by_client = [at for at, action, _, who in rows if action == FAILED and who == actor]
     seconds = max(_retry_after(by_name, int(config["LOGIN_MAX_FAILURES"]), window, now),
                   _retry_after(by_client, int(config["LOGIN_MAX_FAILURES_PER_CLIENT"]), window, now))
     return math.ceil(seconds / 60)
@@ -65,3 +72,8 @@ def record_failure(session: Session, username: str, client: str) -> None:
 
 def record_refusal(session: Session, username: str, client: str) -> None:
     audit.record(session, LOCKED, _name_target(username), actor=_client_actor(client))
+
+
+def record_success(session: Session, username: str, client: str) -> None:
+    """Clear the name's failures (the address keeps its count)."""
+    audit.record(session, CLEARED, _name_target(username), actor=_client_actor(client))

@@ -15,7 +15,7 @@ def login():
         return redirect(web_auth.next_url(url_for("ui.home")))
     error = None
     username = ""
-    status = 200
+    status, locked = 200, 0
     if request.method == "POST":
         username = request.form.get("username", "")[:120]
         client = request.remote_addr or "unknown"
@@ -34,13 +34,15 @@ def login():
             session.commit()
         else:
             web_auth.login(user)
+            sign_in_limit.record_success(session, username, client)
             audit.record(session, "user.login", f"user:{user.id}", actor=f"user:{user.id}")
             session.commit()
             return redirect(web_auth.next_url(url_for("ui.home")))
     no_users = current_app.config.get("SKILLPROOF_ENV") == "development" and \
         db.session().scalar(select(func.count(User.id))) == 0
+    headers = {"Retry-After": str(locked * 60)} if status == 429 else {}
     return render_template("login.html", error=error, username=username, demo_users=_demo_hint(),
-                           no_users=no_users, next=web_auth.next_url("")), status
+                           no_users=no_users, next=web_auth.next_url("")), status, headers
 
 
 def _demo_hint() -> list[dict[str, str]]:
