@@ -647,7 +647,7 @@ def test_failures_older_than_the_window_do_not_count(app, users):
     from webapp.models import AuditEntry, utc_now
     from webapp.sign_in_limit import FAILED, _client_actor, _name_target
     old = utc_now() - timedelta(minutes=app.config["LOGIN_LOCK_MINUTES"] + 1)
-    with get_db(app).transaction() as session:
+    with app.app_context(), get_db(app).transaction() as session:
         for _ in range(app.config["LOGIN_MAX_FAILURES"] + 3):
             session.execute(insert(AuditEntry).values(at=old, action=FAILED, target=_name_target(users["admin"]),
                                                       actor=_client_actor("10.3.0.1"), details={}))
@@ -687,3 +687,15 @@ def test_a_successful_sign_in_clears_the_count_for_that_name_only(app, users):
     assert {"user.login_failed", "user.login_cleared", "user.login_locked"} <= {e.action for e in entries}
     assert not any("forgetful" in f"{e.target} {e.actor} {e.details}" or "10.4.0" in f"{e.target} {e.actor}"
                    for e in entries)
+
+
+def test_behind_a_proxy_the_forwarded_address_is_the_client(tmp_path):
+    from flask import request
+
+    from webapp import create_app
+    proxied = create_app({"TESTING": True, "SECRET_KEY": "test", "PROXY_HOPS": 1, "JOB_WORKER": "none",
+                          "DATABASE_URL": f"sqlite:///{tmp_path / 'proxy.sqlite3'}"})
+    seen = []
+    proxied.before_request(lambda: seen.append(request.remote_addr))
+    proxied.test_client().get("/health", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert seen == ["203.0.113.7"]

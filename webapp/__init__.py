@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 def create_app(config: dict[str, Any] | None = None, *, instance_path: str | None = None) -> Flask:
@@ -13,6 +14,8 @@ def create_app(config: dict[str, Any] | None = None, *, instance_path: str | Non
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     from . import config as configuration
     configuration.load(app, config)
+    if app.config["PROXY_HOPS"]:  # client addresses (sign-in throttling) come from the proxy's headers
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=app.config["PROXY_HOPS"])
 
     from . import commands, db, jobs, problems, skills
     db.init_app(app)

@@ -36,6 +36,7 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES": 5,                   # failed sign-ins for one user name within the window
     "LOGIN_MAX_FAILURES_PER_CLIENT": 20,       # failed sign-ins from one address within the window
     "LOGIN_LOCK_MINUTES": 15,                  # the window, and how long a lock lasts at most
+    "PROXY_HOPS": 0,                           # reverse proxies in front: trust that many X-Forwarded-* hops
 }
 
 _ENV_TYPES: dict[str, type] = {
@@ -45,7 +46,7 @@ _ENV_TYPES: dict[str, type] = {
     "DOCUMENT_MAP": str, "TRUST_POLICY": str, "TRUSTED_ISSUERS": list, "DISTRUSTED_ISSUERS": list, "UNKNOWN_ISSUER_TRUST": float,
     "TAXONOMY_PATH": str, "REDIS_URL": str, "RQ_QUEUE": str, "JOB_WORKER": str, "JOB_RESUME": bool,
     "JOB_STALE_SECONDS": int, "API_PAGE_MAX": int,
-    "LOGIN_MAX_FAILURES": int, "LOGIN_MAX_FAILURES_PER_CLIENT": int, "LOGIN_LOCK_MINUTES": float,
+    "LOGIN_MAX_FAILURES": int, "LOGIN_MAX_FAILURES_PER_CLIENT": int, "LOGIN_LOCK_MINUTES": float, "PROXY_HOPS": int,
 }
 
 

@@ -1,7 +1,7 @@
 """Slowing down password guessing on the sign-in page.
 
 Failed sign-ins are audit entries keyed by a hash of the user name and of the client address
-(never the name or address themselves). After ``LOGIN_MAX_FAILURES`` failures for one name, or
+(keyed hashes, never the name or address themselves). After ``LOGIN_MAX_FAILURES`` failures for one name, or
 ``LOGIN_MAX_FAILURES_PER_CLIENT`` from one address, within ``LOGIN_LOCK_MINUTES``, further
 attempts are refused until the oldest of those failures leaves the window. The count lives in
 the database, so every worker process sees the same one; a lock applies whether or not the name
@@ -13,6 +13,7 @@ address's count is not cleared (one good password must not reopen an address tha
 from __future__ import annotations
 
 import hashlib
+import hmac
 import math
 from datetime import datetime, timedelta
 
@@ -29,7 +30,10 @@ CLEARED = "user.login_cleared"
 
 
 def _key(value: str) -> str:
-    return hashlib.sha256(value.strip().lower().encode("utf-8")).hexdigest()[:20]
+    """Keyed with the app's secret, so names and addresses cannot be recovered from the log
+    by hashing guesses."""
+    secret = str(current_app.secret_key or "").encode("utf-8")
+    return hmac.new(secret, value.strip().lower().encode("utf-8"), hashlib.sha256).hexdigest()[:20]
 
 
 def _name_target(username: str) -> str:
