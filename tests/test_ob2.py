@@ -159,6 +159,17 @@ def test_an_embedded_badgeclass_and_issuer_verify(site, check):
     assert report.verdict == "valid", report.to_dict()
 
 
+def test_an_embedded_issuer_cannot_claim_another_issuers_identity(site, check):
+    """An embedded profile naming a trusted issuer's id is checked against what that id serves."""
+    from verifier import TrustPolicy
+    victim = "https://university.example/issuer.json"
+    impostor = dict(site.issuer, id=victim, verification={"allowedOrigins": ["issuer.example"]})
+    badge = dict(site.badge, issuer=impostor)
+    report = check(site, site.assertion(badge=badge), trust=TrustPolicy(allow=frozenset({"university.example"})))
+    assert report.credential["issuer"]["id"] == site.issuer_id  # what the badge's id really serves
+    assert outcome(report, "issuer") == ["warning"]  # so not vouched for as the university
+
+
 # --- image -----------------------------------------------------------------------------------------
 
 def test_an_image_that_does_not_load_is_a_warning(site, check):

@@ -136,9 +136,7 @@ def _fetch(fetcher: Any, url: str) -> Any:
         return fetcher.get_json(url)
     except FetchError as exc:
         raise KeyResolutionError(f"could not fetch {url}: {exc.reason}", "key_unresolved",
-                                 indeterminate=True) from None
-    except InputError as exc:
-        raise KeyResolutionError(f"{url} is not JSON: {exc}", "key_unresolved") from None
+                                 indeterminate=exc.kind != "bad_document") from None
 
 
 def _absolute(ref: str, base: str) -> str:

@@ -42,7 +42,8 @@ class Fetcher(Protocol):
 
     def get(self, url: str, *, accept: str = ACCEPT_JSON, max_bytes: int | None = None) -> Response: ...
 
-    def get_json(self, url: str) -> Any: ...
+    def get_json(self, url: str) -> Any:
+        """The parsed JSON at ``url``; raises only FetchError (kind "bad_document" when unreadable)."""
 
 
 def _fetch_json(fetcher: Fetcher, url: str) -> Any:

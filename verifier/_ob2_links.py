@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urldefrag
 
-from ._errors import FetchError, InputError
+from ._errors import FetchError
 from ._fetch import Fetcher
 from ._ingest import as_list
 
@@ -37,17 +37,23 @@ def ids_in(value: Any) -> set[str]:
     return {i for i in (node_id(v) for v in as_list(value)) if i}
 
 
+def embedded(reference: Any) -> bool:
+    """An object given in place of a link: it carries more than its id and type."""
+    return isinstance(reference, dict) and bool(set(reference) - {"id", "type", "@context"})
+
+
 @dataclass
 class LinkedDocuments:
     fetcher: Fetcher
     _cache: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def load(self, reference: Any, what: str, *, require_id: bool = True) -> dict[str, Any]:
-        """The document a reference names: embedded objects are taken as they are
-        (an object carrying only an id is fetched)."""
-        if isinstance(reference, dict) and set(reference) - {"id", "type", "@context"}:
-            return reference
+        """The document a reference names. An embedded object is taken as it is only when it
+        has no web id: one that names a URL is fetched from there, because an embedded copy
+        could claim any issuer's identity."""
         url = node_id(reference)
+        if embedded(reference) and not (url and url.startswith(("https://", "http://"))):
+            return reference
         if not url:
             raise LinkError(f"the {what} is neither a URL nor an object", definite=True)
         url = urldefrag(url)[0]
@@ -58,8 +64,6 @@ class LinkedDocuments:
         except FetchError as exc:
             gone = exc.status in (404, 410) or exc.kind in ("bad_document", "ssrf_refused", "bad_url")
             raise LinkError(f"the {what} at {url} could not be fetched: {exc.reason}", definite=gone) from None
-        except InputError as exc:
-            raise LinkError(f"the {what} at {url} is unreadable: {exc}", definite=True) from None
         if not isinstance(document, dict):
             raise LinkError(f"the {what} at {url} is not a JSON object", definite=True)
         if require_id and not same_iri(node_id(document), url):
