@@ -134,6 +134,12 @@ def test_candidates_are_paginated(api):
     assert ids == sorted(ids)
 
 
+@pytest.mark.parametrize("path", ["/candidates", "/roles"])
+def test_an_offset_too_large_for_the_database_is_400(api, path):
+    assert is_problem(api.get(f"{path}?offset=99999999999999999999"), 400)
+    assert api.get(f"{path}?offset=2147483647").get_json()["items"] == []
+
+
 # -- credentials ----------------------------------------------------------------------------------
 
 

@@ -285,6 +285,12 @@ def test_a_badge_field_with_script_is_shown_escaped(app, as_role, demo_issuer):
     assert "Evil &lt;script&gt;" in candidate_page and "&lt;img src=x onerror=alert(1)&gt;" in candidate_page
 
 
+def test_the_candidate_list_takes_any_offset(as_role):
+    recruiter = as_role("recruiter")
+    for offset in ("99999999999999999999", "-5", "x"):
+        assert recruiter.get(f"/candidates?offset={offset}").status_code == 200, offset
+
+
 def test_templates_never_mark_data_safe_nor_inline_script_or_style():
     for path in TEMPLATES.glob("*.html"):
         text = path.read_text()

@@ -177,3 +177,16 @@ def test_a_minimum_score_out_of_range_is_refused(as_role, value):
         response = recruiter.get(url)
         assert response.status_code == 400 and response.mimetype == "text/html"
         assert "from 0 to 100" in response.get_data(as_text=True)
+
+
+def test_digits_int_cannot_read_are_refused_not_a_server_error(app, as_role):
+    recruiter = as_role("recruiter")
+    role_id = _new_role(recruiter, "Superscript role", "SQL")
+    before = _role_row(app, role_id)
+    form = _edit_form(recruiter.get(f"/roles/{role_id}/edit").get_data(as_text=True))
+    for top_n in ("\u00b2", "9" * 5000):
+        refused = recruiter.post(f"/roles/{role_id}/edit", data={**form, "top_n": top_n})
+        assert refused.status_code == 422 and "top_n must be an integer" in refused.get_data(as_text=True)
+    assert _role_row(app, role_id) == before
+    odd = recruiter.post(f"/roles/{role_id}/edit", data={**form, "req-\u00b2-skill": "Python", "then": "stay"})
+    assert odd.status_code == 303 and _role_row(app, role_id)[2] == before[2] + 1

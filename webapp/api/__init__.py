@@ -9,6 +9,7 @@ from werkzeug.exceptions import BadRequest
 from ..problems import Problem, bad_request, not_found, unprocessable
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+MAX_OFFSET = 2**31 - 1  # a row offset the database can take
 
 
 def get_or_404(session: Any, model: type, ident: int, what: str) -> Any:
@@ -87,7 +88,7 @@ def accepted(job: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
 
 def page_args() -> tuple[int, int]:
     limit = int_arg("limit", 20, minimum=1, maximum=int(current_app.config["API_PAGE_MAX"]))
-    offset = int_arg("offset", 0, minimum=0)
+    offset = int_arg("offset", 0, minimum=0, maximum=MAX_OFFSET)
     return limit, offset
 
 

@@ -18,6 +18,7 @@ from ..web_auth import EDITORS, HIRING_MANAGER, RECRUITER
 from . import bp, get_or_404
 
 PAGE = 50
+MAX_OFFSET = 2**31 - 1  # a row offset the database can take
 VIEWERS = (RECRUITER, HIRING_MANAGER)
 _IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF87a": "image/gif",
                 b"GIF89a": "image/gif"}
@@ -30,7 +31,7 @@ def candidates():
     session = db.session()
     q = request.args.get("q", "").strip()[:200]
     try:
-        offset = max(0, int(request.args.get("offset", 0)))
+        offset = min(MAX_OFFSET, max(0, int(request.args.get("offset", 0))))
     except ValueError:
         offset = 0
     query = select(Candidate)

@@ -80,8 +80,8 @@ def create_role():
 
 def _requirements_from_form() -> tuple[list[dict[str, Any]], list[str]]:
     requirements, errors = [], []
-    positions = sorted({int(k.split("-")[1]) for k in request.form if k.startswith("req-") and k.endswith("-skill")
-                        and k.split("-")[1].isdigit()})
+    positions = sorted(n for n in {_whole(k.split("-")[1]) for k in request.form
+                                   if k.startswith("req-") and k.endswith("-skill")} if n is not None)
     for n in positions:
         if request.form.get(f"req-{n}-remove") == "on":
             continue
@@ -101,6 +101,16 @@ def _requirements_from_form() -> tuple[list[dict[str, Any]], list[str]]:
             requirements.append({"skill": line.strip(), "weight": weight,
                                  "must_have": request.form.get("add-must") == "on"})
     return requirements, errors
+
+
+def _whole(raw: str) -> int | None:
+    """``raw`` as a whole number of plain decimal digits; None when it is not one."""
+    if not raw.isdecimal():
+        return None
+    try:
+        return int(raw)
+    except ValueError:  # more digits than int() takes
+        return None
 
 
 def _weight(raw: str) -> float | None:
@@ -131,11 +141,11 @@ def edit_role(role_id: int):
     error = None
     if request.method == "POST":
         requirements, errors = _requirements_from_form()
-        top_n = request.form.get("top_n", str(role.top_n))
+        top_n = _whole(request.form.get("top_n", str(role.top_n)))
         body = {"title": request.form.get("title", ""), "description": request.form.get("description", ""),
                 "must_have_policy": request.form.get("must_have_policy", role.must_have_policy),
                 "verification_policy": _policy_from_form(role.verification_policy),
-                "top_n": int(top_n) if top_n.isdigit() else -1, "requirements": requirements}
+                "top_n": -1 if top_n is None else top_n, "requirements": requirements}
         try:
             if errors:
                 raise Problem(422, "Unprocessable content", "; ".join(errors))

@@ -32,7 +32,7 @@ def _form_page(form: dict[str, Any], error: str | None = None, status: int = 200
 @web_auth.role_required(*EDITORS)
 def upload():
     chosen = request.args.get("candidate", "")
-    form = {"candidate": chosen if chosen.isdigit() else "new", "name": "", "email": "", "urls": ""}
+    form = {"candidate": chosen if chosen.isdecimal() else "new", "name": "", "email": "", "urls": ""}
     return _form_page(form)
 
 
