@@ -294,3 +294,38 @@ def test_endorsement_is_verified():
 @pytest.mark.parametrize("value", ["not-a-jwt", "{}", "[]"])
 def test_garbage_is_an_input_failure(value):
     assert run(value).verdict == "invalid"
+
+
+class _Publisher:
+    """A fetcher whose documents the test can change between verifications."""
+
+    def __init__(self, documents):
+        self.documents = documents
+
+    def get(self, url, *, accept=None, max_bytes=None):
+        from verifier import FetchError, Response
+        if url not in self.documents:
+            raise FetchError(url, "not published", 404, kind="http_status")
+        return Response(url, 200, "application/json", json.dumps(self.documents[url]).encode())
+
+    def get_json(self, url):
+        return json.loads(self.get(url).content)
+
+
+def test_a_status_list_is_read_again_when_judged_at_another_instant():
+    from datetime import timedelta
+    document = signed(credentialStatus=status_entry(LIST_URL, 7))
+    publisher = _Publisher({LIST_URL: status_list(ISSUER, LIST_URL, set())})
+    assert run(document, publisher).verdict == "valid"
+    publisher.documents[LIST_URL] = status_list(ISSUER, LIST_URL, {7})
+    assert run(document, publisher).verdict == "valid"  # the same instant: the list just read is reused
+    later = run(document, publisher, at=AT + timedelta(minutes=5))
+    assert failures(later) == {("status", "revoked")}
+
+
+def test_verifications_judged_now_share_a_freshly_read_status_list():
+    document = json.dumps(signed(credentialStatus=status_entry(LIST_URL, 7)))
+    publisher = _Publisher({LIST_URL: status_list(ISSUER, LIST_URL, set())})
+    assert verify(document, fetcher=publisher).verdict == "valid"
+    del publisher.documents[LIST_URL]  # a second read would now fail
+    assert verify(document, fetcher=publisher).verdict == "valid"

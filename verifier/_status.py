@@ -9,9 +9,12 @@ from __future__ import annotations
 import base64
 import binascii
 import threading
+import time
 import weakref
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from ._errors import FetchError, InputError
@@ -32,7 +35,6 @@ VerifyNested = Callable[[Any], Report]
 class _List:
     purposes: tuple[str, ...]
     bits: bytes
-    issuer: str | None
     note: str
 
 
@@ -42,14 +44,22 @@ class StatusError(Exception):
         self.reason = reason
 
 
-_cache: "weakref.WeakKeyDictionary[Any, dict[tuple[str, str], _List | StatusError]]" = weakref.WeakKeyDictionary()
+# Status lists change, and a list may be megabytes: keep few, briefly, and only for verifications
+# judged at nearly the same instant.
+CACHE_SECONDS = 300.0
+CACHE_ENTRIES = 64
+SAME_INSTANT = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class _Cached:
+    loaded: float
+    at: datetime
+    result: "_List | StatusError"
+
+
+_cache: "weakref.WeakKeyDictionary[Any, OrderedDict[str, _Cached]]" = weakref.WeakKeyDictionary()
 _cache_lock = threading.Lock()
-
-
-def _issuer_id(credential: dict[str, Any]) -> str | None:
-    issuer = credential.get("issuer")
-    issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
-    return issuer if isinstance(issuer, str) else None
 
 
 def decode_bitstring(encoded: Any) -> bytes:
@@ -100,28 +110,33 @@ def _load_bitstring_list(url: str, ctx: Any, verify_nested: VerifyNested) -> _Li
     if not isinstance(subject, dict):
         raise StatusError(f"the status list {url} has no credentialSubject", "status_unreadable")
     purposes = tuple(p for p in as_list(subject.get("statusPurpose")) if isinstance(p, str))
-    return _List(purposes, decode_bitstring(subject.get("encodedList")), _issuer_id(credential),
-                 f"list verified ({report.verdict})")
+    return _List(purposes, decode_bitstring(subject.get("encodedList")), f"list verified ({report.verdict})")
 
 
 def _cached(ctx: Any, url: str, load: Callable[[], _List]) -> _List:
-    key = (url, ctx.at.isoformat())
     try:
-        per_fetcher = _cache.setdefault(ctx.fetcher, {})
-    except TypeError:  # a fetcher that cannot be weakly referenced is not cached
-        per_fetcher = {}
-    with _cache_lock:
-        hit = per_fetcher.get(key)
-    if hit is None:
-        try:
-            hit = load()
-        except StatusError as exc:
-            hit = exc
         with _cache_lock:
-            per_fetcher[key] = hit
-    if isinstance(hit, StatusError):
-        raise hit
-    return hit
+            per_fetcher = _cache.setdefault(ctx.fetcher, OrderedDict())
+    except TypeError:  # a fetcher that cannot be weakly referenced is not cached
+        per_fetcher = OrderedDict()
+    now = time.monotonic()
+    with _cache_lock:
+        hit = per_fetcher.get(url)
+        fresh = hit is not None and now - hit.loaded < CACHE_SECONDS and abs(hit.at - ctx.at) <= SAME_INSTANT
+    if not fresh:
+        try:
+            result: _List | StatusError = load()
+        except StatusError as exc:
+            result = exc
+        hit = _Cached(now, ctx.at, result)
+        with _cache_lock:
+            per_fetcher[url] = hit
+            per_fetcher.move_to_end(url)
+            while len(per_fetcher) > CACHE_ENTRIES:
+                per_fetcher.popitem(last=False)
+    if isinstance(hit.result, StatusError):
+        raise hit.result
+    return hit.result
 
 
 def _index(entry: dict[str, Any]) -> int:
