@@ -151,3 +151,13 @@ def stem(token: str) -> str:
     if len(token) > 3 and token[-1] == token[-2] and token[-1] in "bdgmnprt":
         token = token[:-1]
     return token
+
+
+_SLUG_SIGNS = {"+": " plus ", "#": " sharp "}
+
+
+def slug(text: str) -> str:
+    """An id segment for `text`: lower-case words joined by hyphens, "+" and "#" spelt out,
+    so that "C", "C#" and "C++" stay apart."""
+    spelt = re.sub(r"[+#]", lambda m: _SLUG_SIGNS[m.group()], text.lower())
+    return re.sub(r"[^a-z0-9]+", "-", spelt).strip("-")

@@ -7,13 +7,13 @@ under each class, the technology examples. Occupations require elements by impor
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 
 from ._errors import TaxonomyFormatError
 from ._model import Requirement, Role, Skill, Taxonomy
+from ._normalise import slug
 from ._tables import read_table
 
 _OCCUPATIONS = "Occupation Data"
@@ -103,7 +103,7 @@ def _add_technologies(frame: pd.DataFrame, skills: dict[str, Skill],
         class_uri = f"urn:onet:commodity:{commodity_code}"
         if class_uri not in skills:
             skills[class_uri] = Skill(uri=class_uri, label=commodity, kind="technology class")
-        uri = f"urn:onet:technology:{_slug(example)}"
+        uri = f"urn:onet:technology:{slug(example)}"
         if uri not in skills:
             skills[uri] = Skill(uri=uri, label=example, kind="technology", broader=(class_uri,))
         weight = _HOT_TECHNOLOGY_WEIGHT if is_hot == "Y" else _TECHNOLOGY_WEIGHT
@@ -136,6 +136,3 @@ def _require(folder: Path, stem: str) -> Path:
         raise TaxonomyFormatError(folder, f"no '{stem}.txt' or '{stem}.xlsx' in the O*NET folder")
     return found
 
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

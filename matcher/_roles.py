@@ -17,6 +17,7 @@ from typing import Any
 
 from ._errors import TaxonomyFormatError
 from ._model import Requirement, Role, Taxonomy
+from ._normalise import slug
 from ._tables import read_table
 
 _TRUE = {"yes", "y", "true", "1", "essential", "required", "must"}
@@ -51,7 +52,7 @@ def load_roles_file(path: Path, taxonomy: Taxonomy, matcher: Any = None) -> list
     resolver = _Resolver(taxonomy, matcher)
     grouped: dict[str, tuple[str, str, str, list[Requirement]]] = {}
     for row in rows:
-        uri = row.role_uri or f"urn:role:{_slug(row.role)}"
+        uri = row.role_uri or f"urn:role:{slug(row.role) or 'role'}"
         requirement = Requirement(resolver.resolve(path, row), _weight(path, row),
                                   _essential(path, row))
         label, description, _uri, requirements = grouped.setdefault(
@@ -202,6 +203,3 @@ def _essential(path: Path, row: _Row) -> bool:
 def _row_error(path: Path, row: _Row, column: str, message: str) -> TaxonomyFormatError:
     return TaxonomyFormatError(path, f"{column}: {message}", row.line, row.columns.get(column))
 
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "role"

@@ -111,6 +111,22 @@ def test_onet_excel_edition(tmp_path):
     _check_onet(load_taxonomy(tmp_path))
 
 
+def test_onet_technologies_differing_in_plus_or_sharp_stay_apart(tmp_path):
+    rows = _onet_rows()
+    rows["Technology Skills"] += [["15-2051.00", name, "43232401", "Program testing software", "N"]
+                                  for name in ("C", "C#", "C++")]
+    for name, table in rows.items():
+        (tmp_path / f"{name}.txt").write_text("\n".join("\t".join(r) for r in table) + "\n",
+                                              encoding="utf-8")
+    taxonomy = load_taxonomy(tmp_path)
+    labels = {taxonomy.skills[uri].label: uri for uri in taxonomy.skills
+              if uri.startswith("urn:onet:technology:")}
+    assert {"C", "C#", "C++"} <= set(labels)
+    assert len({labels["C"], labels["C#"], labels["C++"]}) == 3
+    role = taxonomy.role("urn:onet:occupation:15-2051.00")
+    assert {labels[n] for n in ("C", "C#", "C++")} <= {r.skill_uri for r in role.requirements}
+
+
 def test_the_shared_onet_database_loads(onet_dir):
     taxonomy = load_taxonomy(onet_dir)
     assert len(taxonomy.roles) > 1000 and len(taxonomy.skills) > 1000
