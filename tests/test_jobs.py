@@ -151,6 +151,31 @@ def test_a_running_job_with_a_live_heartbeat_is_left_alone(database_url, issuer,
         second.extensions["skillproof.jobs"].stop()
 
 
+def test_a_command_line_run_neither_recovers_nor_runs_jobs(database_url, issuer, monkeypatch):
+    first = make_app(database_url, issuer, JOB_WORKER="none")
+    interrupted, _candidate, api = queue_job(first, issuer, 2)
+    crash_during_item(monkeypatch, first, interrupted, crash_at=1)
+    age_heartbeat(first, interrupted)
+    waiting, _other, _api = queue_job(first, issuer, 2)
+    command = make_app(database_url, issuer, JOB_RESUME=True, JOB_WORKER="thread")
+    result = command.test_cli_runner().invoke(args=["create-user", f"u{uuid.uuid4().hex[:8]}",
+                                                    "--password", "a long passphrase"])
+    assert result.exit_code == 0, result.output
+    time.sleep(0.3)
+    assert command.extensions["skillproof.jobs"]._thread is None
+    assert api.get(f"/jobs/{interrupted}").get_json()["status"] == "running"
+    assert api.get(f"/jobs/{waiting}").get_json()["status"] == "queued"
+    # serving: the first request recovers the interrupted job and the worker runs both
+    served = make_app(database_url, issuer, JOB_RESUME=True, JOB_WORKER="thread")
+    try:
+        client = Api(served.test_client(), api.token)
+        assert wait_for_job(client, waiting)["status"] == "done"
+        job = wait_for_job(client, interrupted)
+        assert job["status"] == "done" and job["succeeded"] == 2
+    finally:
+        served.extensions["skillproof.jobs"].stop()
+
+
 def _redis_unavailable() -> str | None:
     try:
         from redis import Redis

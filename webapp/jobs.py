@@ -2,7 +2,7 @@
 
 Each item is done in its own transaction together with the job's progress counters, so a job
 interrupted at any moment has stored whole credentials only; its pending items are resumed when
-the app starts again (``JOB_RESUME``), or the job is marked failed with the count it reached.
+the app serves again, at its first request (``JOB_RESUME``), or the job is marked failed with the count it reached.
 
 Jobs run on a worker thread inside the app's process, or, with ``REDIS_URL``, on an RQ queue
 served by ``rq worker`` processes sharing the database.
@@ -295,6 +295,9 @@ class AppWorker(SimpleWorker):  # type: ignore[misc,valid-type]
 
 
 def init_app(app: Flask) -> None:
+    """Choose the runner. Recovering interrupted jobs and starting the in-process worker wait
+    for the app's first request: a command-line run (``flask create-user``, ``flask init-db``)
+    builds the app too, and must neither claim a job nor leave one running when it exits."""
     if app.config.get("REDIS_URL"):
         runner: Any = RQRunner(app)
     elif app.config.get("JOB_WORKER", "thread") == "thread":
@@ -304,6 +307,22 @@ def init_app(app: Flask) -> None:
     app.extensions["skillproof.jobs"] = runner
     if app.config.get("JOB_WORKER", "thread") == "none":
         return
+    lock = threading.Lock()
+    state = {"resumed": False}
+
+    @app.before_request
+    def _resume_jobs() -> None:
+        if state["resumed"]:
+            return
+        with lock:
+            if not state["resumed"]:
+                resume(app, runner)
+                state["resumed"] = True
+
+
+def resume(app: Flask, runner: Any) -> None:
+    """Jobs a stopped process left: queued again or failed (``recover``); the queued ones handed
+    to the runner."""
     requeued = recover(app)
     if isinstance(runner, RQRunner):
         for job_id in requeued:
