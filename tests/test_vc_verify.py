@@ -329,3 +329,40 @@ def test_verifications_judged_now_share_a_freshly_read_status_list():
     assert verify(document, fetcher=publisher).verdict == "valid"
     del publisher.documents[LIST_URL]  # a second read would now fail
     assert verify(document, fetcher=publisher).verdict == "valid"
+
+
+SCHEMA_URL = "https://schemas.example.org/badge.json"
+
+
+def _with_schema(schema):
+    document = signed(credentialSchema={"id": SCHEMA_URL, "type": "JsonSchema"})
+    fetcher = _Publisher({SCHEMA_URL: schema} if schema is not None else {})
+    return run(document, fetcher)
+
+
+def _schema_outcomes(report):
+    return [(c.outcome, c.reason) for c in report.check("schema")]
+
+
+def test_a_declared_schema_is_applied():
+    assert run(signed()).verdict == "valid"
+    passing = _with_schema({"type": "object", "required": ["credentialSubject"]})
+    assert passing.verdict == "valid" and SCHEMA_URL in passing.check("schema")[0].detail
+    failing = _with_schema({"type": "object", "required": ["somethingTheBadgeLacks"]})
+    assert ("failed", "schema") in _schema_outcomes(failing) and failing.verdict == "invalid"
+
+
+def test_an_unavailable_declared_schema_is_a_warning():
+    report = _with_schema(None)
+    assert report.verdict == "valid-with-warnings"
+    assert ("warning", "schema_unavailable") in _schema_outcomes(report)
+
+
+@pytest.mark.parametrize("schema", [
+    {"$ref": "https://elsewhere.example/other.json"},
+    {"type": "object", "properties": {"id": {"type": "string", "pattern": "^(a+)+$"}}},
+])
+def test_a_declared_schema_that_reaches_out_or_uses_regexes_is_not_run(schema):
+    report = _with_schema(schema)
+    assert report.verdict == "valid-with-warnings"
+    assert ("warning", "schema_unavailable") in _schema_outcomes(report)

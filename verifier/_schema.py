@@ -4,14 +4,18 @@ endorsements, chosen by credential type, and the credential's own
 from __future__ import annotations
 
 import threading
+import weakref
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 from jsonschema.exceptions import SchemaError
+from referencing import Registry
+from referencing.exceptions import Unresolvable
 
-from ._errors import FetchError, InputError
+from ._errors import FetchError
 from ._ingest import as_list
 from ._report import Check, failed, passed, warning
 from ._safejson import parse_json
@@ -20,8 +24,10 @@ SCHEMAS = Path(__file__).resolve().parents[1] / "data" / "schemas"
 MAX_ERRORS = 3
 MAX_FETCHED_SCHEMAS = 64
 JSON_SCHEMA_TYPES = ("JsonSchema", "JsonSchemaValidator2018", "1EdTechJsonSchemaValidator2019")
-_fetched: dict[str, Any] = {}
+# Schemas a credential names, fetched through (and kept per) the fetcher it was verified with.
+_fetched: "weakref.WeakKeyDictionary[Any, OrderedDict[str, Any]]" = weakref.WeakKeyDictionary()
 _fetched_lock = threading.Lock()
+_REGEX_KEYWORDS = ("pattern", "patternProperties")
 
 
 @lru_cache(maxsize=1)
@@ -37,10 +43,21 @@ def _validator_for_file(name: str) -> Any:
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
+def _uses_regex(schema: Any) -> bool:
+    if isinstance(schema, dict):
+        return any(k in _REGEX_KEYWORDS for k in schema) or any(_uses_regex(v) for v in schema.values())
+    return isinstance(schema, list) and any(_uses_regex(v) for v in schema)
+
+
 def _validator_for_document(schema: Any) -> Any:
+    """A validator for a schema from outside the project: it resolves no references (an empty
+    registry) and is refused when it uses regular expressions, which Python's engine could
+    take unbounded time over on the credential's own strings."""
+    if _uses_regex(schema):
+        raise SchemaError("it uses regular-expression constraints, which are not run on fetched schemas")
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
     cls.check_schema(schema)
-    return cls(schema)
+    return cls(schema, registry=Registry())
 
 
 def _problems(validator: Any, credential: Any) -> list[str]:
@@ -72,17 +89,22 @@ def _declared_schema(entry: dict[str, Any], fetcher: Any) -> tuple[Any, str] | N
     bundled = _index()["by_id"].get(schema_id)
     if bundled:
         return _validator_for_file(bundled), f"{schema_id} (project copy of its required members)"
+    try:
+        with _fetched_lock:
+            kept = _fetched.setdefault(fetcher, OrderedDict())
+    except TypeError:  # a fetcher that cannot be weakly referenced is not cached
+        kept = OrderedDict()
     with _fetched_lock:
-        document = _fetched.get(schema_id)
+        document = kept.get(schema_id)
     if document is None:
         try:
             document = fetcher.get_json(schema_id)
-        except (FetchError, InputError):
+        except FetchError:
             return None
         with _fetched_lock:
-            if len(_fetched) >= MAX_FETCHED_SCHEMAS:  # credentials name schema URLs; bound the cache
-                _fetched.pop(next(iter(_fetched)))
-            _fetched[schema_id] = document
+            kept[schema_id] = document
+            while len(kept) > MAX_FETCHED_SCHEMAS:  # credentials name schema URLs; bound the cache
+                kept.popitem(last=False)
     if isinstance(document, dict) and isinstance(document.get("credentialSubject"), dict) \
             and "jsonSchema" in document["credentialSubject"]:  # a JsonSchemaCredential
         document = document["credentialSubject"]["jsonSchema"]
@@ -113,7 +135,12 @@ def schema_checks(credential: dict[str, Any], fetcher: Any) -> list[Check]:
                                   "schema_unavailable"))
             continue
         validator, label = declared
-        problems.extend(f"{label}: {p}" for p in _problems(validator, credential))
+        try:
+            problems.extend(f"{label}: {p}" for p in _problems(validator, credential))
+        except (Unresolvable, RecursionError) as exc:
+            checks.append(warning("schema", f"the credential's schema {label} could not be applied "
+                                  f"({type(exc).__name__})", "schema_unavailable"))
+            continue
         used.append(label)
     if problems:
         return [failed("schema", "; ".join(problems[:MAX_ERRORS]), "schema")] + checks
