@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 from ._errors import TaxonomyFormatError
 from ._model import Requirement, Role, Skill, Taxonomy
-from ._tables import read_table
+from ._tables import column, read_table
 
 _SKILL_COLUMNS = ("conceptUri", "preferredLabel")
 ESSENTIAL_WEIGHT = 1.0
@@ -31,10 +29,10 @@ def load_esco(folder: Path) -> Taxonomy:
               description=description, kind=kind,
               broader=broader.get(uri, ()), related=related.get(uri, ()))
         for uri, label, alt, hidden, description, kind in zip(
-            _column(skills, "conceptUri"), _column(skills, "preferredLabel"),
-            _column(skills, "altLabels"),
-            _column(skills, "hiddenLabels"), _column(skills, "description"),
-            _column(skills, "skillType"))
+            column(skills, "conceptUri"), column(skills, "preferredLabel"),
+            column(skills, "altLabels"),
+            column(skills, "hiddenLabels"), column(skills, "description"),
+            column(skills, "skillType"))
         if uri
     ]
     occupations = read_table(occupations_path, _SKILL_COLUMNS)
@@ -43,8 +41,8 @@ def load_esco(folder: Path) -> Taxonomy:
         Role(uri=uri, label=label.strip(), alt_labels=_labels(alt), description=description,
              requirements=requirements.get(uri, ()), source="esco")
         for uri, label, alt, description in zip(
-            _column(occupations, "conceptUri"), _column(occupations, "preferredLabel"),
-            _column(occupations, "altLabels"), _column(occupations, "description"))
+            column(occupations, "conceptUri"), column(occupations, "preferredLabel"),
+            column(occupations, "altLabels"), column(occupations, "description"))
         if uri
     ]
     return Taxonomy(skill_objects, roles, name="ESCO", source=str(folder))
@@ -81,10 +79,6 @@ def _labels(cell: str) -> tuple[str, ...]:
     # ESCO separates labels by newlines; the collections use " | ".
     parts = cell.replace(" | ", "\n").split("\n")
     return tuple(dict.fromkeys(p.strip() for p in parts if p.strip()))
-
-
-def _column(frame: pd.DataFrame, name: str) -> list[str]:
-    return frame[name].tolist() if name in frame.columns else [""] * len(frame)
 
 
 def _find(folder: Path, stem: str) -> Path | None:

@@ -14,7 +14,7 @@ import pandas as pd
 from ._errors import TaxonomyFormatError
 from ._model import Requirement, Role, Skill, Taxonomy
 from ._normalise import slug
-from ._tables import read_table
+from ._tables import column, read_table
 
 _OCCUPATIONS = "Occupation Data"
 _CODE = "O*NET-SOC Code"
@@ -44,8 +44,7 @@ def load_onet(folder: Path) -> Taxonomy:
         _add_technologies(read_table(path, _TECHNOLOGY_COLUMNS, "\t"), skills,
                           requirements)
     alternate_titles = _alternate_titles(folder)
-    descriptions = (occupations["Description"].tolist() if "Description" in occupations.columns
-                    else [""] * len(occupations))
+    descriptions = column(occupations, "Description")
     roles = [
         Role(uri=occupation_uri(code), label=title,
              alt_labels=alternate_titles.get(code, ()), description=description,
@@ -69,8 +68,7 @@ def _add_elements(frame: pd.DataFrame, kind: str, skills: dict[str, Skill],
                   requirements: dict[str, dict[str, Requirement]]) -> None:
     importance: dict[tuple[str, str], float] = {}
     level: dict[tuple[str, str], float] = {}
-    suppressed = (frame["Recommend Suppress"].tolist() if "Recommend Suppress" in frame.columns
-                  else [""] * len(frame))
+    suppressed = column(frame, "Recommend Suppress")
     for code, element_id, name, scale, value, suppress in zip(
             frame[_CODE].tolist(), frame["Element ID"].tolist(), frame["Element Name"].tolist(),
             frame["Scale ID"].tolist(), frame["Data Value"].tolist(), suppressed):
@@ -96,7 +94,7 @@ def _add_elements(frame: pd.DataFrame, kind: str, skills: dict[str, Skill],
 
 def _add_technologies(frame: pd.DataFrame, skills: dict[str, Skill],
                       requirements: dict[str, dict[str, Requirement]]) -> None:
-    hot = frame["Hot Technology"].tolist() if "Hot Technology" in frame.columns else [""] * len(frame)
+    hot = column(frame, "Hot Technology")
     for code, example, commodity_code, commodity, is_hot in zip(
             frame[_CODE].tolist(), frame["Example"].tolist(), frame["Commodity Code"].tolist(),
             frame["Commodity Title"].tolist(), hot):

@@ -18,7 +18,7 @@ from typing import Any
 from ._errors import TaxonomyFormatError
 from ._model import Requirement, Role, Taxonomy
 from ._normalise import slug
-from ._tables import read_table
+from ._tables import column, read_table
 
 _TRUE = {"yes", "y", "true", "1", "essential", "required", "must"}
 _FALSE = {"no", "n", "false", "0", "optional", "nice to have"}
@@ -99,12 +99,9 @@ def _csv_rows(path: Path) -> Iterator[_Row]:
     frame = read_table(path, _CSV_COLUMNS)
     columns = {name: index + 1 for index, name in enumerate(frame.columns)}
 
-    def column(name: str) -> list[str]:
-        return frame[name].tolist() if name in frame.columns else [""] * len(frame)
-
     for index, (role, role_uri, description, skill, weight, essential) in enumerate(zip(
-            column("role"), column("role_uri"), column("role_description"), column("skill"),
-            column("weight"), column("essential"))):
+            column(frame, "role"), column(frame, "role_uri"), column(frame, "role_description"),
+            column(frame, "skill"), column(frame, "weight"), column(frame, "essential"))):
         row = _Row(role.strip(), role_uri.strip(), description, skill, weight, essential,
                    index + 2, columns)
         if not row.role:

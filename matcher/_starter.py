@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ._model import Skill, Taxonomy
 from ._roles import load_roles_file
-from ._tables import read_table
+from ._tables import column, read_table
 
 STARTER_PATH = Path(__file__).resolve().parents[1] / "data" / "taxonomy" / "starter"
 _SKILL_COLUMNS = ("uri", "label")
@@ -23,16 +23,14 @@ def load_starter(folder: Path = STARTER_PATH) -> Taxonomy:
     """Skills from `skills.csv`; roles, if any, from `roles.csv` resolved against them."""
     frame = read_table(folder / "skills.csv", _SKILL_COLUMNS)
 
-    def column(name: str) -> list[str]:
-        return frame[name].tolist() if name in frame.columns else [""] * len(frame)
-
     skills = [
         Skill(uri=uri.strip(), label=label.strip(), alt_labels=_split(alt),
               hidden_labels=_split(hidden), description=description, kind=kind,
               broader=_split(broader))
         for uri, label, alt, hidden, description, kind, broader in zip(
-            column("uri"), column("label"), column("alt_labels"), column("hidden_labels"),
-            column("description"), column("type"), column("broader"))
+            column(frame, "uri"), column(frame, "label"), column(frame, "alt_labels"),
+            column(frame, "hidden_labels"), column(frame, "description"), column(frame, "type"),
+            column(frame, "broader"))
         if uri.strip()
     ]
     name = "starter" if folder == STARTER_PATH else folder.name

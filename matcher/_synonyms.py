@@ -9,7 +9,7 @@ from types import MappingProxyType
 
 from ._errors import TaxonomyFormatError
 from ._normalise import normalise
-from ._tables import cell_error, read_table
+from ._tables import cell_error, column, read_table
 
 DEFAULT_SYNONYMS_PATH = Path(__file__).resolve().parents[1] / "data" / "taxonomy" / "synonyms.csv"
 # "none": the term is known to name no skill of the taxonomy (a product it lacks, a job
@@ -82,7 +82,7 @@ def load_synonyms(path: str | Path | None = None, *, extend_default: bool = True
 
 def _read(path: Path) -> Synonyms:
     frame = read_table(path, ("term", "means"))
-    relations = frame["relation"].tolist() if "relation" in frame.columns else [""] * len(frame)
+    relations = column(frame, "relation")
     entries = []
     for row, (term, means, relation) in enumerate(zip(frame["term"].tolist(),
                                                        frame["means"].tolist(), relations)):

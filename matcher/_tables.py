@@ -41,6 +41,11 @@ def read_table(path: Path, required: Sequence[str], sep: str = ",") -> pd.DataFr
     return frame
 
 
+def column(frame: pd.DataFrame, name: str) -> list[str]:
+    """The column `name` of `frame`, or blanks if the table has no such column."""
+    return frame[name].tolist() if name in frame.columns else [""] * len(frame)
+
+
 def check_columns(path: Path, frame: pd.DataFrame, required: Sequence[str]) -> None:
     missing = [c for c in required if c not in frame.columns]
     if missing:
