@@ -78,12 +78,12 @@ def _contexts(document: dict[str, Any]) -> list[Any]:
     return as_list(document.get("@context"))
 
 
-def _types(document: dict[str, Any]) -> list[str]:
+def types_of(document: dict[str, Any]) -> list[str]:
     return [t for t in as_list(document.get("type")) if isinstance(t, str)]
 
 
 def _vc_format(credential: dict[str, Any], *, jwt: bool) -> str:
-    types = _types(credential)
+    types = types_of(credential)
     if "VerifiablePresentation" in types:
         return "vp-jwt" if jwt else "vp"
     if "ClrCredential" in types:
@@ -97,7 +97,7 @@ def _vc_format(credential: dict[str, Any], *, jwt: bool) -> str:
 
 
 def _is_vc(document: dict[str, Any]) -> bool:
-    types = _types(document)
+    types = types_of(document)
     return (any(c in VC_CONTEXTS for c in _contexts(document))
             or "VerifiableCredential" in types or "VerifiablePresentation" in types)
 
@@ -113,7 +113,7 @@ def _classify_json(document: Any, raw: bytes, source: str | None, container: str
             and _URL.match(document["id"]):
         return Envelope("reference", "reference", document["id"], raw, source, container=container)
     contexts = _contexts(document)
-    types = _types(document)
+    types = types_of(document)
     verification = document.get("verification")
     if OB1_CONTEXT in contexts and OB2_CONTEXT not in contexts:  # 1.1 assertions are typed "Assertion" too
         return Envelope("legacy", "ob1", document, raw, source, container=container)

@@ -17,7 +17,7 @@ from ._fetch import FetchError
 from ._ingest import OB1_CONTEXT, OB2_CONTEXT, Envelope, as_list, decode_jws
 from ._ob2_links import LinkedDocuments, LinkError, embedded, ids_in, node_id, same_iri
 from ._recipient import identity_matches
-from ._report import Check, Report, failed, passed, skipped, warning
+from ._report import Check, Report, endorsement_rollup, failed, passed, skipped, warning
 from ._schema import schema_errors
 from ._trust import issuer_check
 
@@ -299,20 +299,8 @@ def _summary(assertion: dict[str, Any], badge: dict[str, Any], issuer: dict[str,
 
 def _endorsements(documents: list[dict[str, Any]], linked: LinkedDocuments, ctx) -> tuple[list[Check], list[Report]]:
     references = [(node_id(d), e) for d in documents for e in as_list(d.get("endorsement"))]
-    if not references:
-        return [], []
-    if ctx.depth >= 2:
-        return [skipped("endorsement", "endorsements nested this deep are not followed")], []
-    checks, reports = [], []
-    for endorsed, reference in references:
-        report = verify_endorsement(reference, linked, ctx.nested(), endorsed)
-        reports.append(report)
-        label = report.credential.get("issuer", {}).get("name") or node_id(reference) or "an endorsement"
-        if report.verified:
-            checks.append(passed("endorsement", f"endorsement by {label} verified"))
-        else:
-            checks.append(warning("endorsement", f"endorsement by {label} is {report.verdict}", "endorsement"))
-    return checks, reports
+    return endorsement_rollup(
+        references, lambda item: verify_endorsement(item[1], linked, ctx.nested(), item[0]), ctx.depth)
 
 
 def verify_endorsement(reference: Any, linked: LinkedDocuments, ctx, endorsed: str | None = None) -> Report:

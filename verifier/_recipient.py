@@ -25,7 +25,8 @@ def identity_matches(identity_object: dict[str, Any], claimed: str) -> tuple[boo
     identity = identity_object.get("identity") or identity_object.get("identityHash")
     if not isinstance(identity, str):
         return False, "the identity object has no identity value"
-    kind = str(identity_object.get("type") or identity_object.get("identityType") or "email")
+    # OB 3.0 names the kind in identityType (its "type" is "IdentityObject"); OB 2.0 in type.
+    kind = str(identity_object.get("identityType") or identity_object.get("type") or "email")
     candidates = dict.fromkeys((normalise_identity(kind, claimed), claimed.strip()))
     hashed = identity_object.get("hashed")
     if hashed is True or str(hashed).lower() == "true":

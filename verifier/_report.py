@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 Outcome = Literal["passed", "failed", "warning", "skipped"]
 
@@ -54,6 +54,30 @@ def warning(check_id: str, detail: str, reason: str | None = None) -> Check:
 
 def skipped(check_id: str, detail: str) -> Check:
     return Check(check_id, "skipped", detail)
+
+
+MAX_ENDORSEMENT_DEPTH = 2
+
+
+def endorsement_rollup(items: list[Any], verify_one: Callable[[Any], "Report"],
+                       depth: int) -> tuple[list[Check], list["Report"]]:
+    """One nested report per endorsement and one ``endorsement`` check each, never fatal:
+    passed when it verified, a warning otherwise."""
+    if not items:
+        return [], []
+    if depth >= MAX_ENDORSEMENT_DEPTH:
+        return [skipped("endorsement", "endorsements nested this deep are not followed")], []
+    checks, reports = [], []
+    for item in items:
+        report = verify_one(item)
+        reports.append(report)
+        issuer = report.credential.get("issuer") or {}
+        label = issuer.get("name") or issuer.get("id") or "an endorser"
+        if report.verified:
+            checks.append(passed("endorsement", f"endorsement by {label} verified"))
+        else:
+            checks.append(warning("endorsement", f"endorsement by {label} is {report.verdict}", "endorsement"))
+    return checks, reports
 
 
 def verdict_of(checks: list[Check]) -> str:

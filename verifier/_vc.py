@@ -8,10 +8,10 @@ from ._dataintegrity import ProofResult, canonicalizer, is_supported, suite_of, 
 from ._dates import validity_checks
 from ._did import KeyResolutionError, VerificationKey, resolve_key, same_entity
 from ._errors import InputError
-from ._ingest import VC_CONTEXTS, Envelope, as_list, ingest
+from ._ingest import VC_CONTEXTS, Envelope, as_list, ingest, types_of
 from ._jsonld import LdError, expand, selections
 from ._recipient import identity_matches
-from ._report import Check, Report, failed, passed, skipped, warning
+from ._report import Check, Report, endorsement_rollup, failed, passed, skipped, warning
 from ._schema import schema_checks
 from ._status import status_checks
 from ._trust import issuer_check
@@ -19,10 +19,6 @@ from ._vcjwt import claim_date, claim_mismatches, verify_jwt
 from ._verify import MAX_NESTING, input_failure
 
 V1_CONTEXT = VC_CONTEXTS[0]
-
-
-def _types(document: dict[str, Any]) -> list[str]:
-    return [t for t in as_list(document.get("type")) if isinstance(t, str)]
 
 
 def _issuer(document: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
@@ -44,7 +40,7 @@ def summary(document: dict[str, Any]) -> dict[str, Any]:
     v1 = V1_CONTEXT in as_list(document.get("@context"))
     return {
         "id": document.get("id"),
-        "types": _types(document),
+        "types": types_of(document),
         "name": document.get("name"),
         "issuer": {"id": issuer_id, "name": profile.get("name"), "url": profile.get("url"),
                    "email": profile.get("email")},
@@ -214,10 +210,7 @@ def recipient_check(document: dict[str, Any], claimed: str | None) -> Check:
         for identity in as_list(subject.get("identifier")):
             if not isinstance(identity, dict):
                 continue
-            matched, how = identity_matches({"identity": identity.get("identityHash"),
-                                             "type": identity.get("identityType") or "emailAddress",
-                                             "hashed": identity.get("hashed"), "salt": identity.get("salt")},
-                                            claimed)
+            matched, how = identity_matches(identity, claimed)
             if matched:
                 return passed("recipient", f"credentialSubject.identifier: {how}")
             reasons.append(how)
@@ -273,21 +266,7 @@ def endorsement_checks(document: dict[str, Any], ctx: Any) -> tuple[list[Check],
     holders += [s.get("achievement") for s in _subjects(document)]
     items = [e for h in holders if isinstance(h, dict)
              for key in ("endorsement", "endorsementJwt") for e in as_list(h.get(key))]
-    if not items:
-        return [], []
-    if ctx.depth >= 2:
-        return [skipped("endorsement", "endorsements nested this deep are not followed")], []
-    checks, reports = [], []
-    for item in items:
-        report = nested_report(item, ctx)
-        reports.append(report)
-        label = report.credential.get("issuer", {}).get("name") or report.credential.get("issuer", {}).get("id") \
-            or "an endorser"
-        if report.verified:
-            checks.append(passed("endorsement", f"endorsement by {label} verified"))
-        else:
-            checks.append(warning("endorsement", f"endorsement by {label} is {report.verdict}", "endorsement"))
-    return checks, reports
+    return endorsement_rollup(items, lambda item: nested_report(item, ctx), ctx.depth)
 
 
 # --- entry points ----------------------------------------------------------------------------------
@@ -296,7 +275,7 @@ def _verify_presentation(envelope: Envelope, ctx: Any) -> Report:
     presentation = envelope.credential
     holder = presentation.get("holder")
     holder_id = holder.get("id") if isinstance(holder, dict) else holder
-    report = Report(format=envelope.format, credential={"id": presentation.get("id"), "types": _types(presentation),
+    report = Report(format=envelope.format, credential={"id": presentation.get("id"), "types": types_of(presentation),
                                                          "holder": holder_id})
     if envelope.jws:
         checks, _ = jwt_checks(envelope, presentation, ctx, holder_id if isinstance(holder_id, str) else None)
@@ -322,7 +301,7 @@ def verify_vc(envelope: Envelope, ctx: Any) -> Report:
     if ctx.depth > MAX_NESTING:
         return input_failure(InputError("credentials nest too deeply", "too_deep"), envelope.raw,
                              envelope.source, envelope.format)
-    if "VerifiablePresentation" in _types(document):
+    if "VerifiablePresentation" in types_of(document):
         return _verify_presentation(envelope, ctx)
     issuer_id, profile = _issuer(document)
     checks = schema_checks(document, ctx.fetcher)
@@ -338,7 +317,7 @@ def verify_vc(envelope: Envelope, ctx: Any) -> Report:
     checks.append(recipient_check(document, ctx.recipient))
     endorsements, nested = endorsement_checks(document, ctx)
     checks += endorsements
-    if "ClrCredential" in _types(document):
+    if "ClrCredential" in types_of(document):
         members = [nested_report(item, ctx) for s in _subjects(document)
                    for item in as_list(s.get("verifiableCredential"))]
         nested = members + nested

@@ -31,15 +31,10 @@ class Context:
 
 
 def _handlers() -> dict[str, Callable[[Envelope, Context], Report]]:
+    # Imported here because _vc imports this module.
     from ._ob2 import verify_legacy, verify_ob2
-    handlers: dict[str, Callable[[Envelope, Context], Report]] = {"ob2": verify_ob2, "legacy": verify_legacy}
-    try:
-        from ._vc import verify_vc
-    except ImportError:  # the VC family is optional while it is being built
-        pass
-    else:
-        handlers["vc"] = verify_vc
-    return handlers
+    from ._vc import verify_vc
+    return {"ob2": verify_ob2, "legacy": verify_legacy, "vc": verify_vc}
 
 
 UNDECIDED_INPUT = ("unsupported_version", "unreachable")
