@@ -61,6 +61,7 @@ def role_values(body: dict[str, Any]) -> dict[str, Any]:
 
     service = skill_service()
     taxonomy = service.taxonomy()
+    skill_matcher = service.matcher()
     requirements: dict[str, dict[str, Any]] = {}
     occupation_uri = body.get("occupation")
     if occupation_uri is not None:
@@ -96,7 +97,7 @@ def role_values(body: dict[str, Any]) -> dict[str, Any]:
             raise unprocessable(f"requirements[{n}].weight must be a number above 0 and at most 100", "invalid-field")
         if not isinstance(must, bool):
             raise unprocessable(f"requirements[{n}].must_have must be true or false", "invalid-field")
-        resolved = _resolve_skill(taxonomy, service.matcher(), text.strip())
+        resolved = _resolve_skill(taxonomy, skill_matcher, text.strip())
         if resolved is None:
             unresolved.append(text)
             continue
