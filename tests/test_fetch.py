@@ -174,6 +174,14 @@ def test_a_gzip_response_is_decoded(server, allowed):
     assert allowed.get_json(url) == DOC
 
 
+def test_a_truncated_gzip_response_is_refused(server, allowed):
+    body = gzip.compress(json.dumps(DOC).encode())
+    url = server.route("/gz-cut", body=body[:-12], headers={"Content-Encoding": "gzip"})
+    with pytest.raises(FetchError) as caught:
+        allowed.get(url)
+    assert caught.value.kind == "bad_document" and "truncated" in caught.value.reason
+
+
 def test_a_gzip_bomb_is_cut_off_without_inflating_it(server):
     # ~0.5 MB on the wire, 512 MB inflated; sent without Content-Length.
     url = server.route("/bomb", body=gzip_of_zeros(512), headers={"Content-Encoding": "gzip"},

@@ -144,7 +144,7 @@ class _GuardedBackend(httpcore.SyncBackend):
                 why = refused_address(info[4][0])
                 if why:
                     raise _AddressRefused(host, info[4][0], why)
-        family, _, _, _, sockaddr = infos[0]
+        sockaddr = infos[0][4]
         stream = super().connect_tcp(sockaddr[0], port, timeout=self.deadline.limit(timeout),
                                      local_address=local_address, socket_options=socket_options)
         return _DeadlineStream(stream, self.deadline)
@@ -249,6 +249,8 @@ def _decoded(response: httpx.Response, url: str, limit: int) -> Iterator[bytes]:
     except zlib.error:
         raise FetchError(url, "the compressed response is corrupt", response.status_code,
                          kind="bad_document") from None
+    if not inflater.eof:
+        raise FetchError(url, "the compressed response is truncated", response.status_code, kind="bad_document")
 
 
 @dataclass(frozen=True)

@@ -181,14 +181,14 @@ def _load_key(subject: _Subject, issuer: dict[str, Any], linked: LinkedDocuments
                             "key_unresolved")
     key_url = str(candidates[0])
     if subject.legacy:
+        issuer_origin = urlsplit(str(issuer.get("url") or node_id(issuer) or "")).hostname
+        if urlsplit(key_url).hostname != issuer_origin:
+            return None, failed("key", f"the key at {key_url} is not on the issuer's origin", "issuer_key_binding")
         try:
             response = linked.fetcher.get(key_url, accept="application/x-pem-file, text/plain, */*")
         except FetchError as exc:
             return None, failed("key", f"the key at {key_url} could not be fetched: {exc.reason}", "key_unresolved",
                                 indeterminate=exc.status not in (404, 410))
-        issuer_origin = urlsplit(str(issuer.get("url") or node_id(issuer) or "")).hostname
-        if urlsplit(key_url).hostname != issuer_origin:
-            return None, failed("key", f"the key at {key_url} is not on the issuer's origin", "issuer_key_binding")
         return response.content.decode("utf-8", "replace"), passed("key", f"1.x key fetched from {key_url}")
     try:
         key = linked.load(key_url, "key")
