@@ -26,7 +26,7 @@ from ._index import (ALTERNATIVE, FUNCTION_WORDS, HIDDEN, KIND_RANK, PREFERRED,
 from ._model import Taxonomy
 from ._normalise import compact, normalise, spelling_key, stem, tokens
 from ._phrases import Reading, Variant, content_words, read_phrase
-from ._synonyms import Synonym, Synonyms, load_synonyms
+from ._synonyms import Synonym, Synonyms, load_synonyms, term_key
 
 DEFAULT_THRESHOLD = 0.62
 
@@ -100,12 +100,12 @@ class Matcher:
         verbs = _label_verbs(taxonomy)
         for key in self.synonyms.keys():
             # Keyed without spaces: "InfoSec" reads as "info sec", "TensorFlow" as "tensor flow".
+            entries = self.synonyms.lookup(key)
             hits = self._resolve_synonym(key)
-            if hits and all(e.relation == "broader" for e in self.synonyms.lookup(key)):
-                hits = self._narrower_labels(key, verbs) + hits
-            self._synonym_hits.setdefault(compact(key), hits)
-            self._synonym_spellings.setdefault(compact(key), set()).update(
-                spelling_key(entry.term) for entry in self.synonyms.lookup(key))
+            if hits and all(e.relation == "broader" for e in entries):
+                hits = self._narrower_labels(normalise(entries[0].term), verbs) + hits
+            self._synonym_hits[key] = hits
+            self._synonym_spellings[key] = {spelling_key(entry.term) for entry in entries}
 
     # -- public -----------------------------------------------------------------------------
 
@@ -315,7 +315,7 @@ class Matcher:
             best = min(positions, key=lambda p: KIND_RANK[self.index.entries[p].kind])
             found = self.index.entries[best]
             return [(found.uri, self.taxonomy.skills[found.uri].label)]
-        if depth == 0 and key in self.synonyms and key != normalise(entry.term):
+        if depth == 0 and key in self.synonyms and compact(key) != term_key(entry.term):
             return [(h.uri, self.taxonomy.skills[h.uri].label)
                     for h in self._resolve_synonym(key, depth + 1)]
         return []

@@ -8,7 +8,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ._errors import TaxonomyFormatError
-from ._normalise import normalise
+from ._normalise import compact, normalise
 from ._tables import cell_error, column, read_table
 
 DEFAULT_SYNONYMS_PATH = Path(__file__).resolve().parents[1] / "data" / "taxonomy" / "synonyms.csv"
@@ -28,14 +28,15 @@ class Synonym:
 
 
 class Synonyms:
-    """Synonyms keyed by normalised term; later tables override earlier ones term by term."""
+    """Synonyms keyed by normalised term without spaces (the matcher reads "power bi" and
+    "powerbi" alike); later tables override earlier ones term by term."""
 
     __slots__ = ("_by_key",)
 
     def __init__(self, entries: Iterable[Synonym] = ()) -> None:
         by_key: dict[str, list[Synonym]] = {}
         for entry in entries:
-            by_key.setdefault(normalise(entry.term), []).append(entry)
+            by_key.setdefault(term_key(entry.term), []).append(entry)
         self._by_key: Mapping[str, tuple[Synonym, ...]] = MappingProxyType(
             {key: tuple(items) for key, items in by_key.items() if key})
 
@@ -43,13 +44,14 @@ class Synonyms:
         return len(self._by_key)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._by_key
+        return isinstance(key, str) and compact(key) in self._by_key
 
     def lookup(self, key: str) -> tuple[Synonym, ...]:
-        """The entries of a normalised term, or none."""
-        return self._by_key.get(key, ())
+        """The entries of a normalised term (with or without its spaces), or none."""
+        return self._by_key.get(compact(key), ())
 
     def keys(self) -> Iterable[str]:
+        """The terms' keys: normalised, without spaces."""
         return self._by_key.keys()
 
     def entries(self) -> Iterable[Synonym]:
@@ -67,6 +69,11 @@ class Synonyms:
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, str], relation: str = "same") -> Synonyms:
         return cls(Synonym(term, target, relation) for term, target in mapping.items())
+
+
+def term_key(text: str) -> str:
+    """The key a term is filed and looked up under: normalised, without spaces."""
+    return compact(normalise(text))
 
 
 def load_synonyms(path: str | Path | None = None, *, extend_default: bool = True) -> Synonyms:

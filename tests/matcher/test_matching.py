@@ -69,6 +69,15 @@ def test_an_employer_can_extend_the_synonyms(starter):
     assert after.label == "use spreadsheets software" and "synonym" in after.reason
 
 
+def test_an_employers_synonym_overrides_the_projects_written_with_other_spaces(starter):
+    # The project's table says "power bi"; the employer's says "powerbi".
+    extended = load_synonyms().extended(
+        Synonyms([Synonym("PowerBI", "use spreadsheets software")]))
+    for phrase in ("PowerBI", "Power BI"):
+        [first, *_] = Matcher(starter, extended).match(phrase)
+        assert first.label == "use spreadsheets software" and "synonym" in first.reason, phrase
+
+
 def test_phrases_with_no_skill_get_no_match(starter_matcher):
     for phrase in ("Washington DC", "qwertyuiop", "12+ Years of Relevant Experience", "", "  "):
         assert starter_matcher.match(phrase) == [], phrase
