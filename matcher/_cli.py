@@ -18,6 +18,7 @@ from ._evidence import Evidence
 from ._extract import extract
 from ._loading import load_taxonomy
 from ._matcher import Match, Matcher
+from ._roles import apply_roles, is_roles_file
 from ._synonyms import load_synonyms
 
 OK, NOTHING_MATCHED, BAD_INPUT = 0, 1, 2
@@ -67,9 +68,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _matcher(args: argparse.Namespace) -> Matcher:
-    taxonomy = load_taxonomy(args.taxonomy)
     synonyms = load_synonyms(args.synonyms) if args.synonyms else None
-    return Matcher(taxonomy, synonyms)
+    if args.taxonomy and is_roles_file(Path(args.taxonomy)):
+        # One matcher, with the employer's synonyms, resolves the roles file's skill labels
+        # over the starter and then serves the starter with those roles.
+        starter = load_taxonomy()
+        matcher = Matcher(starter, synonyms)
+        return matcher.with_taxonomy(apply_roles(starter, args.taxonomy, matcher))
+    return Matcher(load_taxonomy(args.taxonomy), synonyms)
 
 
 def _run_match(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ Below `threshold`, the answer is no match.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -106,6 +107,15 @@ class Matcher:
                 hits = self._narrower_labels(normalise(entries[0].term), verbs) + hits
             self._synonym_hits[key] = hits
             self._synonym_spellings[key] = {spelling_key(entry.term) for entry in entries}
+
+    def with_taxonomy(self, taxonomy: Taxonomy) -> Matcher:
+        """This matcher over `taxonomy`, which has the same skills (and other roles, say):
+        its index and synonyms are shared, not rebuilt."""
+        if taxonomy.skills.keys() != self.taxonomy.skills.keys():
+            raise ValueError("with_taxonomy needs a taxonomy with the same skills")
+        other = copy.copy(self)
+        other.taxonomy = taxonomy
+        return other
 
     # -- public -----------------------------------------------------------------------------
 

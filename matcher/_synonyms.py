@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
@@ -82,9 +83,15 @@ def load_synonyms(path: str | Path | None = None, *, extend_default: bool = True
     `means` may list several targets separated by " | ", best first.
     """
     if path is None:
-        return _read(DEFAULT_SYNONYMS_PATH)
+        return _default()
     table = _read(Path(path))
-    return _read(DEFAULT_SYNONYMS_PATH).extended(table) if extend_default else table
+    return _default().extended(table) if extend_default else table
+
+
+@lru_cache(maxsize=1)
+def _default() -> Synonyms:
+    """The project's table, read once: `Synonyms` is immutable, so every matcher can share it."""
+    return _read(DEFAULT_SYNONYMS_PATH)
 
 
 def _read(path: Path) -> Synonyms:

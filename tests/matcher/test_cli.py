@@ -55,6 +55,18 @@ def test_malformed_roles_file_names_file_line_and_column(tmp_path):
     assert "roles.csv" in result.stderr and "line 3" in result.stderr and "column 3" in result.stderr
 
 
+def test_a_roles_file_resolves_its_skills_with_the_employers_synonyms(tmp_path, starter):
+    synonyms = tmp_path / "synonyms.csv"
+    synonyms.write_text("term,means\npivot wizardry,use spreadsheets software\n", encoding="utf-8")
+    roles = tmp_path / "roles.csv"
+    roles.write_text("role,skill\nSpreadsheet Analyst,Pivot Wizardry\n", encoding="utf-8")
+    result = run_cli("match", "--json", "--taxonomy", str(roles), "--synonyms", str(synonyms),
+                     "Pivot Wizardry")
+    assert result.returncode == 0, result.stderr
+    [line] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert line["matches"][0]["label"] == "use spreadsheets software"
+
+
 def test_extract_maps_a_badge_file(tmp_path):
     badge = tmp_path / "badge.json"
     badge.write_text(json.dumps({

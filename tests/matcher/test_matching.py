@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matcher import Matcher, Signal, Synonym, Synonyms, load_synonyms
+from matcher import Matcher, Signal, Synonym, Synonyms, Taxonomy, load_synonyms
 
 PYTHON = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"
 
@@ -67,6 +67,11 @@ def test_an_employer_can_extend_the_synonyms(starter):
     [after, *_] = Matcher(starter, extended).match("Pivot Wizardry")
     assert not before or before[0].label != after.label
     assert after.label == "use spreadsheets software" and "synonym" in after.reason
+
+
+def test_the_projects_synonyms_table_is_read_once():
+    assert load_synonyms() is load_synonyms()
+    assert load_synonyms() is Matcher(Taxonomy([], name="empty")).synonyms
 
 
 def test_an_employers_synonym_overrides_the_projects_written_with_other_spaces(starter):
