@@ -62,14 +62,15 @@ class AcceptRule:
         if self.min_standing not in _STANDING_ORDER or self.min_standing == "invalid":
             raise ValueError("min_standing must be valid, valid-with-warnings or indeterminate")
 
-    def refusal(self, verdict: str, issuer_trusted: bool) -> str | None:
-        """Why this rule refuses evidence of that standing, or None when it accepts it."""
+    def refusal(self, verdict: str, issuer_trusted: bool) -> tuple[str, str] | None:
+        """Why this rule refuses evidence of that standing, as (gap kind, detail): "unverified"
+        or "untrusted"; None when it accepts it."""
         if verdict == "invalid" or verdict not in _STANDING_ORDER:
-            return "the credential did not verify"
+            return "unverified", "the credential did not verify"
         if _STANDING_ORDER[verdict] < _STANDING_ORDER[self.min_standing]:
-            return f"the policy needs a {self.min_standing} credential, this one is {verdict}"
+            return "unverified", f"the policy needs a {self.min_standing} credential, this one is {verdict}"
         if self.trusted_issuer and not issuer_trusted:
-            return "the policy needs a trusted issuer"
+            return "untrusted", "the policy needs a trusted issuer"
         return None
 
     def to_dict(self) -> dict[str, Any]:
@@ -330,9 +331,9 @@ class _Context:
     def refusal(self, item: EvidenceItem, requirement: RequirementSpec) -> tuple[str, str]:
         if self.verified_only and item.verdict not in VERIFIED:
             return "unverified", "only verified credentials count in this shortlist"
-        why = self.policy.rule(requirement.must_have).refusal(item.verdict, item.issuer_trusted)
-        if why:
-            return ("untrusted" if "issuer" in why else "unverified"), why
+        refused = self.policy.rule(requirement.must_have).refusal(item.verdict, item.issuer_trusted)
+        if refused:
+            return refused
         if self.recency_of(item) == 0.0:
             return "expired", "the credential has expired"
         if item.issuer_trust <= 0:

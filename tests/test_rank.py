@@ -73,6 +73,14 @@ def test_issuer_trust_weighs_and_the_policy_can_require_a_trusted_issuer():
     assert gap.kind == "untrusted"
 
 
+def test_an_accept_rule_names_the_kind_of_its_refusal():
+    rule = AcceptRule("valid", trusted_issuer=True)
+    assert rule.refusal("valid", True) is None
+    assert rule.refusal("valid", False) == ("untrusted", "the policy needs a trusted issuer")
+    assert rule.refusal("indeterminate", True)[0] == "unverified"
+    assert rule.refusal("invalid", True) == ("unverified", "the credential did not verify")
+
+
 def test_policy_applies_per_requirement_kind():
     policy = VerificationPolicy(must_have=AcceptRule("valid"), nice_to_have=AcceptRule("valid-with-warnings"))
     items = [ev("c", SQL, verdict="valid-with-warnings"), ev("c", PY, verdict="valid-with-warnings")]
