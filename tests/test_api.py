@@ -10,7 +10,7 @@ import pytest
 
 from tests.vcfactory import Issuer as VCIssuer, badge as vc_badge
 from tests.webapp_fixtures import *  # noqa: F401,F403
-from tests.webapp_fixtures import OCCUPATION, is_problem, skill_uri, wait_for_job
+from tests.webapp_fixtures import OCCUPATION, is_problem, selects_from, skill_uri, wait_for_job
 
 
 def new_candidate(api, **fields):
@@ -153,6 +153,22 @@ def test_add_a_json_credential_stores_report_and_evidence(api, issuer):
     assert stored["report"]["verdict"] == "valid" and {c["id"] for c in stored["report"]["checks"]} >= {"hosted"}
     assert any(e["skill_uri"] == skill_uri("sql") and e["signal"] == {"field": "tag", "text": "SQL"}
                for e in stored["evidence"])
+
+
+def test_a_candidate_with_its_reports_is_read_in_a_fixed_number_of_queries(api, issuer, app):
+    candidate = new_candidate(api, email="many@example.org")
+    for n in range(3):
+        response = api.post(f"/candidates/{candidate['id']}/credentials", content_type="application/json",
+                            data=sql_badge(issuer, email="many@example.org", name=f"Badge {n}"))
+        assert response.status_code == 201
+    assert api.post(f"/candidates/{candidate['id']}/reverify").status_code == 200
+    with selects_from(app, "verification_reports") as seen:
+        body = api.get(f"/candidates/{candidate['id']}").get_json()
+    assert [len(c["reports"]) for c in body["credentials"]] == [2, 2, 2]
+    for credential in body["credentials"]:
+        ids = [r["id"] for r in credential["reports"]]
+        assert ids == sorted(ids) and len(set(ids)) == 2
+    assert len(seen) == 2, seen
 
 
 def test_the_same_credential_is_stored_once(api, issuer):

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.webapp_fixtures import *  # noqa: F401,F403
-from tests.webapp_fixtures import OCCUPATION, skill_uri
+from tests.webapp_fixtures import OCCUPATION, selects_from, skill_uri
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "webapp" / "templates"
 PASSWORD = "a long passphrase"
@@ -283,6 +283,17 @@ def test_a_badge_field_with_script_is_shown_escaped(app, as_role, demo_issuer):
         assert "<script>alert" not in text and "<img src=x" not in text
         assert "&lt;script&gt;alert(" in text
     assert "Evil &lt;script&gt;" in candidate_page and "&lt;img src=x onerror=alert(1)&gt;" in candidate_page
+
+
+def test_the_job_results_are_read_in_a_fixed_number_of_queries(app, as_role, demo_issuer):
+    recruiter = as_role("recruiter")
+    files = [(f"q{n}.json", demo_issuer.badge(achievement=f"Query badge {n}", email="quinn@example.org",
+                                              skills=[("SQL", skill_uri("sql"))])) for n in range(3)]
+    job_id, page = uploaded(app, recruiter, files, name="Quinn Query", email="quinn@example.org")
+    assert page.count("v-valid") >= 3
+    with selects_from(app, "verification_reports") as seen:
+        fragment = recruiter.get(f"/uploads/{job_id}/results").get_data(as_text=True)
+    assert fragment.count("v-valid") >= 3 and len(seen) == 1, seen
 
 
 def test_the_candidate_list_takes_any_offset(as_role):

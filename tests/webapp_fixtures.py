@@ -13,6 +13,7 @@ import json
 import os
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -288,6 +289,23 @@ def wait_for_job(api: Api, job_id: int, timeout: float = 30.0) -> dict[str, Any]
         if body["status"] in ("done", "failed") or time.monotonic() > deadline:
             return body
         time.sleep(0.05)
+
+
+@contextmanager
+def selects_from(app, table: str) -> Iterator[list[str]]:
+    """The SELECT statements on ``table`` the app runs inside the block, to count them."""
+    from sqlalchemy import event
+    engine = app.extensions["skillproof.db"].engine
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT") and f"FROM {table}" in statement:
+            seen.append(statement)
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 def is_problem(response, status: int) -> bool:

@@ -56,19 +56,28 @@ def credentials_view(session: Session, candidate_id: int, with_reports: bool = F
     if ids:
         for e in session.scalars(select(Evidence).where(Evidence.credential_id.in_(ids)).order_by(Evidence.id)):
             evidence.setdefault(e.credential_id, []).append(e)
-        newest = (select(func.max(VerificationReport.id)).where(VerificationReport.credential_id.in_(ids))
-                  .group_by(VerificationReport.credential_id))
-        for r in session.scalars(select(VerificationReport).where(VerificationReport.id.in_(newest))):
-            latest[r.credential_id] = r
+        latest = latest_reports(session, ids)
+    every: dict[int, list[VerificationReport]] = {}
+    if with_reports and ids:
+        for r in session.scalars(select(VerificationReport).where(VerificationReport.credential_id.in_(ids))
+                                 .order_by(VerificationReport.id)):
+            every.setdefault(r.credential_id, []).append(r)
     out = []
     for c in creds:
-        reports = None
-        if with_reports:
-            reports = session.scalars(select(VerificationReport).where(VerificationReport.credential_id == c.id)
-                                      .order_by(VerificationReport.id)).all()
+        reports = every.get(c.id, []) if with_reports else None
         out.append(serialize.credential(c, report=latest.get(c.id), evidence_rows=evidence.get(c.id, []),
                                         reports=reports))
     return out
+
+
+def latest_reports(session: Session, ids: list[int]) -> dict[int, VerificationReport]:
+    """The newest verification report of each of these credentials, in one query."""
+    if not ids:
+        return {}
+    newest = (select(func.max(VerificationReport.id)).where(VerificationReport.credential_id.in_(ids))
+              .group_by(VerificationReport.credential_id))
+    return {r.credential_id: r for r in session.scalars(select(VerificationReport)
+                                                          .where(VerificationReport.id.in_(newest)))}
 
 
 def credential_ids(session: Session, candidate_id: int) -> list[int]:

@@ -8,9 +8,9 @@ from flask import abort, current_app, render_template, request, url_for, redirec
 from sqlalchemy import select
 
 from .. import audit, db, jobs, web_auth
-from ..candidates import candidate_values
+from ..candidates import candidate_values, latest_reports
 from ..ingestion import Item, UploadError, expand
-from ..models import Candidate, Credential, Job, JobItem, VerificationReport
+from ..models import Candidate, Credential, Job, JobItem
 from ..problems import Problem
 from ..web_auth import EDITORS, HIRING_MANAGER, RECRUITER
 from . import bp
@@ -94,11 +94,7 @@ def job_view(job_id: int) -> dict[str, Any]:
     items = session.scalars(select(JobItem).where(JobItem.job_id == job_id).order_by(JobItem.position)).all()
     ids = [i.credential_id for i in items if i.credential_id]
     credentials = {c.id: c for c in session.scalars(select(Credential).where(Credential.id.in_(ids)))} if ids else {}
-    reports: dict[int, dict] = {}
-    for cid in ids:
-        report = session.scalars(select(VerificationReport.report).where(VerificationReport.credential_id == cid)
-                                 .order_by(VerificationReport.id.desc()).limit(1)).first()
-        reports[cid] = report or {}
+    reports = {cid: r.report or {} for cid, r in latest_reports(session, ids).items()}
     results = []
     for item in items:
         credential = credentials.get(item.credential_id) if item.credential_id else None
