@@ -328,10 +328,15 @@ class _Context:
             value = self._recency[key] = _recency(item.issued, item.valid_until, self._now_ts)
         return value
 
-    def refusal(self, item: EvidenceItem, requirement: RequirementSpec) -> tuple[str, str]:
-        if self.verified_only and item.verdict not in VERIFIED:
+    def policy_refusal(self, must_have: bool, verdict: str, issuer_trusted: bool) -> tuple[str, str] | None:
+        """Why evidence of that standing is refused for a requirement, or None when it is accepted."""
+        if self.verified_only and verdict not in VERIFIED:
             return "unverified", "only verified credentials count in this shortlist"
-        refused = self.policy.rule(requirement.must_have).refusal(item.verdict, item.issuer_trusted)
+        return self.policy.rule(must_have).refusal(verdict, issuer_trusted)
+
+    def refusal(self, item: EvidenceItem, requirement: RequirementSpec) -> tuple[str, str]:
+        """Why accepted or not, this evidence does not cover the requirement."""
+        refused = self.policy_refusal(requirement.must_have, item.verdict, item.issuer_trusted)
         if refused:
             return refused
         if self.recency_of(item) == 0.0:
@@ -370,9 +375,8 @@ def rank(requirements: Sequence[RequirementSpec], evidence: Iterable[EvidenceIte
     must = [r.must_have for r in requirements]
     hierarchy = [HIERARCHY_FACTOR ** d for d in range(HIERARCHY_DEPTH + 1)]
     covers_of = ctx.covers
-    covers_cache = ctx._covers
     recency_of = ctx.recency_of
-    policy_used = ctx.policy
+    policy_refusal = ctx.policy_refusal
     for item in evidence:
         cid = item.candidate_id
         mine_items = by_candidate.get(cid)
@@ -380,14 +384,23 @@ def rank(requirements: Sequence[RequirementSpec], evidence: Iterable[EvidenceIte
             by_candidate[cid] = [item]
         else:
             mine_items.append(item)
-        covers = covers_cache.get(item.skill_uri)
-        if covers is None:
-            covers = covers_of(item.skill_uri)
+        covers = covers_of(item.skill_uri)
         if not covers:
             continue
         verdict = item.verdict
+        trusted = item.issuer_trusted
+        accepted = []
+        for index, depth in covers:
+            key = (must[index], verdict, trusted)
+            ok = accepts.get(key)
+            if ok is None:
+                ok = accepts[key] = policy_refusal(*key) is None
+            if ok:
+                accepted.append((index, depth))
+        if not accepted:
+            continue
         standing = STANDING.get(verdict, 0.0)
-        if standing <= 0 or (verified_only and verdict not in VERIFIED):
+        if standing <= 0:
             continue
         confidence = min(max(item.confidence, 0.0), 1.0)
         trust = min(max(item.issuer_trust, 0.0), 1.0)
@@ -400,14 +413,7 @@ def rank(requirements: Sequence[RequirementSpec], evidence: Iterable[EvidenceIte
         mine = best.get(cid)
         if mine is None:
             mine = best[cid] = {}
-        trusted = item.issuer_trusted
-        for index, depth in covers:
-            key = (must[index], verdict, trusted)
-            ok = accepts.get(key)
-            if ok is None:
-                ok = accepts[key] = policy_used.rule(key[0]).refusal(verdict, trusted) is None
-            if not ok:
-                continue
+        for index, depth in accepted:
             strength = base * hierarchy[depth]
             current = mine.get(index)
             if current is None or strength > current[0] or (
@@ -419,9 +425,8 @@ def rank(requirements: Sequence[RequirementSpec], evidence: Iterable[EvidenceIte
     excluded: list[Hashable] = []
     total = ctx.total_weight
     weights = [r.weight for r in requirements]
-    empty: dict[int, tuple[float, EvidenceItem, int]] = {}
     for cid in ids:
-        mine = best.get(cid, empty)
+        mine = best.get(cid) or {}
         score = 0.0
         for i, found in mine.items():
             score += weights[i] * found[0]

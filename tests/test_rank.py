@@ -144,6 +144,14 @@ def test_candidates_without_evidence_are_ranked_last_with_every_requirement_a_ga
     assert [g.kind for g in ranking.explain(ranking.rows[1]).gaps] == ["missing", "missing"]
 
 
+def test_rows_without_evidence_do_not_share_their_coverage():
+    ranking = rank([req(SQL)], [], candidates=["a", "b"], now=NOW)
+    first, second = ranking.rows
+    first._best[0] = (1.0, ev("a", SQL), 0)
+    assert second._best == {}
+    assert ranking.explain(second).gaps[0].kind == "missing"
+
+
 def test_move_up_names_the_fewest_requirements_that_reach_the_top_n():
     requirements = [req(SQL, 4), req(PY, 2), req(DA, 1), req(XL, 1)]
     items = [ev("a", SQL), ev("a", PY), ev("b", SQL), ev("b", DA),
