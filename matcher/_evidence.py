@@ -69,12 +69,7 @@ def _evidence_of(matcher: Matcher, signal: Signal) -> list[Evidence]:
 
 def _matches(matcher: Matcher, signal: Signal) -> list[Match]:
     if signal.kind == ID:
-        uri = matcher.lookup_id(signal.text)
-        if uri:
-            from ._matcher import Match
-            return [Match(uri, matcher.taxonomy.skills[uri].label, 1.0,
-                          f"taxonomy id '{signal.text}'")]
-        return []
+        return matcher.match_id(signal.text)
     if signal.kind == TEXT:
         return matcher.spot(signal.text)
     return matcher.match(signal.text, limit=_MATCHES_PER_PHRASE)

@@ -124,9 +124,9 @@ class Matcher:
         phrase = phrase.strip()
         if not phrase:
             return []
-        uri = self.lookup_id(phrase)
-        if uri:
-            return [self._match(_Hit(uri, 1.0, f"taxonomy id '{phrase}'"))]
+        by_id = self.match_id(phrase)
+        if by_id:
+            return by_id
         reading = read_phrase(phrase)
         if not reading.variants:  # punctuation only
             return []
@@ -150,6 +150,11 @@ class Matcher:
         """Synonyms whose target is not a label or id of this taxonomy (so they do nothing)."""
         return [entry for entry in self.synonyms.entries()
                 if entry.relation != "none" and not self._synonym_targets(entry, depth=0)]
+
+    def match_id(self, text: str) -> list[Match]:
+        """The skill `text` (a URI or a code) identifies, at confidence 1.0; else empty."""
+        uri = self.lookup_id(text)
+        return [self._match(_Hit(uri, 1.0, f"taxonomy id '{text}'"))] if uri else []
 
     def lookup_id(self, text: str) -> str | None:
         """The skill URI that `text` (a URI or a code) identifies, if any."""

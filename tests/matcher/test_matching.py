@@ -115,6 +115,13 @@ def test_hierarchy_credit_reaches_broader_skills_at_lower_confidence(starter, st
     assert credit.signal.field == "alignment.targetUrl"
 
 
+def test_match_id_answers_ids_only(starter_matcher):
+    [found] = starter_matcher.match_id(PYTHON + "/")
+    assert found.uri == PYTHON and found.confidence == 1.0 and "taxonomy id" in found.reason
+    assert starter_matcher.match(f"  {PYTHON}/ ")[0].uri == PYTHON
+    assert starter_matcher.match_id("Python") == []
+
+
 def test_a_description_says_less_than_an_alignment(starter_matcher):
     evidence = starter_matcher.map_signals([
         Signal("description", "Covers project management.", 0.5, "text"),
