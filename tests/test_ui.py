@@ -285,6 +285,35 @@ def test_a_badge_field_with_script_is_shown_escaped(app, as_role, demo_issuer):
     assert "Evil &lt;script&gt;" in candidate_page and "&lt;img src=x onerror=alert(1)&gt;" in candidate_page
 
 
+def test_an_external_id_taken_meanwhile_is_a_form_error_not_a_server_error(app, api, as_role):
+    from sqlalchemy import event
+    from webapp.db import get_db
+    from webapp.models import Candidate
+    recruiter = as_role("recruiter")
+    mine = api.post("/candidates", json={"name": "Mia Mine"}).get_json()["id"]
+    api.post("/candidates", json={"name": "Oli Other", "external_id": "ATS-taken"})
+    form = {"csrf_token": recruiter.token, "name": "Mia Mine", "email": "", "external_id": "ATS-taken"}
+    taken = recruiter.post(f"/candidates/{mine}/edit", data=form)
+    assert taken.status_code == 422 and "external_id exists" in taken.get_data(as_text=True)
+    # another save takes the id between this save's checks and its write
+    engine = get_db(app).engine
+    raced = {"done": False}
+
+    def competitor(conn, cursor, statement, parameters, context, executemany):
+        if not raced["done"] and statement.lstrip().upper().startswith("UPDATE CANDIDATES"):
+            raced["done"] = True
+            with get_db(app).transaction() as other:
+                other.add(Candidate(name="Fast Saver", external_id="ATS-raced"))
+    event.listen(engine, "before_cursor_execute", competitor)
+    try:
+        lost = recruiter.post(f"/candidates/{mine}/edit", data={**form, "external_id": "ATS-raced"})
+    finally:
+        event.remove(engine, "before_cursor_execute", competitor)
+    assert raced["done"]
+    assert lost.status_code == 422 and "external_id exists" in lost.get_data(as_text=True)
+    assert api.get(f"/candidates/{mine}").get_json()["external_id"] is None
+
+
 def test_the_job_results_are_read_in_a_fixed_number_of_queries(app, as_role, demo_issuer):
     recruiter = as_role("recruiter")
     files = [(f"q{n}.json", demo_issuer.badge(achievement=f"Query badge {n}", email="quinn@example.org",

@@ -6,11 +6,12 @@ import re
 from typing import Any
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import audit, serialize
 from .models import Candidate, Credential, Evidence, Job, VerificationReport, utc_now
-from .problems import unprocessable
+from .problems import Problem, unprocessable
 
 _FIELDS = {"name": 300, "email": 320, "external_id": 200, "photo_url": 2000}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -85,11 +86,23 @@ def credential_ids(session: Session, candidate_id: int) -> list[int]:
                                 .order_by(Credential.id)))
 
 
+def external_id_conflict() -> Problem:
+    """409: another candidate has this external id."""
+    return Problem(409, "Conflict", "a candidate with this external_id exists", "conflict")
+
+
 def update_candidate(session: Session, candidate: Candidate, values: dict[str, Any]) -> None:
-    """``candidate`` given checked ``values``, audited; the caller commits."""
+    """``candidate`` given checked ``values``, audited; the caller commits. When another candidate
+    has the external id (also one saved concurrently), the session is rolled back and
+    ``external_id_conflict`` raised."""
     for field, value in values.items():
         setattr(candidate, field, value)
     candidate.updated_at = utc_now()
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise external_id_conflict() from None
     audit.record(session, "candidate.update", f"candidate:{candidate.id}", fields=sorted(values))
 
 

@@ -25,7 +25,7 @@ def create_candidate():
         session.flush()
     except IntegrityError:
         session.rollback()
-        raise Problem(409, "Conflict", "a candidate with this external_id exists", "conflict") from None
+        raise candidates.external_id_conflict() from None
     audit.record(session, "candidate.create", f"candidate:{candidate.id}")
     session.commit()
     return serialize.candidate(candidate, credential_count=0), 201, {
@@ -67,11 +67,7 @@ def update_candidate(candidate_id: int):
     session = db.session()
     candidate = get_or_404(session, Candidate, candidate_id, "candidate")
     candidates.update_candidate(session, candidate, candidates.candidate_values(body, partial=True))
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise Problem(409, "Conflict", "a candidate with this external_id exists", "conflict") from None
+    session.commit()
     return serialize.candidate(candidate)
 
 

@@ -103,15 +103,10 @@ def edit_candidate(candidate_id: int):
         try:
             values = candidate_service.candidate_values(
                 {k: (v if v.strip() or k == "name" else None) for k, v in form.items()}, partial=True)
-            if not values.get("name"):
-                raise Problem(422, "Unprocessable content", "a candidate needs a name")
-            if values.get("external_id") and session.scalar(select(Candidate.id).where(
-                    Candidate.external_id == values["external_id"], Candidate.id != candidate_id)):
-                raise Problem(409, "Conflict", "another candidate has this external id")
+            candidate_service.update_candidate(session, person, values)
         except Problem as problem:
             error = problem.detail
         else:
-            candidate_service.update_candidate(session, person, values)
             session.commit()
             flash("Saved.", "success")
             return redirect(url_for("ui.candidate", candidate_id=candidate_id))
