@@ -30,10 +30,6 @@ class Evidence:
     hierarchy: bool = False
     via: str = ""
 
-    @property
-    def uri(self) -> str:
-        return self.skill_uri
-
 
 def map_signals(matcher: Matcher, signals: Iterable[Signal]) -> list[Evidence]:
     """The best evidence for each skill, direct evidence before hierarchy credit, best first."""

@@ -63,7 +63,6 @@ class LabelIndex:
     """All labels of a taxonomy's skills, indexed for the matcher."""
 
     def __init__(self, taxonomy: Taxonomy) -> None:
-        self.taxonomy = taxonomy
         self.entries: list[LabelEntry] = []
         self._exact: dict[str, list[int]] = {}
         self._unqualified: dict[str, list[int]] = {}

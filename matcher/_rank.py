@@ -293,10 +293,8 @@ class _Context:
     def __init__(self, requirements: tuple[RequirementSpec, ...], policy: VerificationPolicy,
                  verified_only: bool, now: datetime,
                  ancestors: Callable[[str], Iterable[tuple[str, int]]] | None) -> None:
-        self.requirements = requirements
         self.policy = policy
         self.verified_only = verified_only
-        self.now = now
         self._now_ts = now.timestamp()
         self.total_weight = sum(r.weight for r in requirements) or 1.0
         self._ancestors = ancestors

@@ -50,20 +50,20 @@ def load_roles_file(path: Path, taxonomy: Taxonomy, matcher: Any = None) -> list
     """Roles of a CSV or JSON roles file, their skills resolved against `taxonomy`."""
     rows = list(_json_rows(path) if path.suffix.lower() == ".json" else _csv_rows(path))
     resolver = _Resolver(taxonomy, matcher)
-    grouped: dict[str, tuple[str, str, str, list[Requirement]]] = {}
+    grouped: dict[str, tuple[str, str, list[Requirement]]] = {}
     for row in rows:
         uri = row.role_uri or f"urn:role:{slug(row.role) or 'role'}"
         requirement = Requirement(resolver.resolve(path, row), _weight(path, row),
                                   _essential(path, row))
-        label, description, _uri, requirements = grouped.setdefault(
-            uri, (row.role, row.description, uri, []))
+        _label, _description, requirements = grouped.setdefault(
+            uri, (row.role, row.description, []))
         if all(r.skill_uri != requirement.skill_uri for r in requirements):
             requirements.append(requirement)
     if not grouped:
         raise TaxonomyFormatError(path, "no roles in the file", line=1)
     return [Role(uri=uri, label=label, description=description,
                  requirements=tuple(requirements), source="employer")
-            for uri, (label, description, _u, requirements) in grouped.items()]
+            for uri, (label, description, requirements) in grouped.items()]
 
 
 class _Resolver:
