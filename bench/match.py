@@ -6,7 +6,8 @@
 for example bench/validation.csv; it defaults to the shared dev split.
 
 Prints top-1 accuracy on labelled rows, "none" rejection on unlabelled rows, phrases per
-second once the index is built, the ESCO import and index build times, and peak memory.
+second once the index is built (a cold first pass, before any phrase has been matched, and
+the median of warm passes), the ESCO import and index build times, and peak memory.
 The shared folder is found beside the repository, or through SHARED_DIR.
 """
 
@@ -55,13 +56,19 @@ def main() -> int:
     matcher = Matcher(taxonomy)
     built = time.perf_counter()
 
+    phrases = [phrase for phrase, _ in rows]
+    # Cold: no phrase matched yet, so the normalisation caches hold only the labels' words.
+    start = time.perf_counter()
+    for phrase in phrases:
+        matcher.match(phrase)
+    cold_rate = len(phrases) / (time.perf_counter() - start)
+
     answers = [matcher.match(phrase, limit=1) for phrase, _ in rows]
     labelled = [(p, e, a) for (p, e), a in zip(rows, answers) if e]
     unlabelled = [(p, e, a) for (p, e), a in zip(rows, answers) if not e]
     correct = sum(1 for _, expected, answer in labelled if answer and answer[0].uri in expected)
     rejected = sum(1 for _, _, answer in unlabelled if not answer)
 
-    phrases = [phrase for phrase, _ in rows]
     rates = []
     for _ in range(TIMED_PASSES):
         start = time.perf_counter()
@@ -74,8 +81,8 @@ def main() -> int:
           f"{len(matcher.index.entries)} labels")
     print(f"top-1 accuracy: {correct}/{len(labelled)} = {correct / max(len(labelled), 1):.3f}")
     print(f"none rejection: {rejected}/{len(unlabelled)} = {rejected / max(len(unlabelled), 1):.3f}")
-    print(f"phrases/s (match, limit=5, one core): first pass {rates[0]:.0f}, "
-          f"median of {TIMED_PASSES} passes {statistics.median(rates):.0f}")
+    print(f"phrases/s (match, limit=5, one core): cold first pass {cold_rate:.0f}, "
+          f"median of {TIMED_PASSES} warm passes {statistics.median(rates):.0f}")
     print(f"ESCO import: {imported - started:.2f} s; index build: {built - imported:.2f} s; "
           f"total {built - started:.2f} s")
     print(f"peak memory (max RSS): {peak_mb:.0f} MB")
