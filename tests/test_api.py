@@ -262,6 +262,16 @@ def test_bad_credentials_are_refused_and_store_nothing(api, kwargs, status):
     assert api.get(f"/candidates/{candidate['id']}/credentials").get_json()["credentials"] == []
 
 
+@pytest.mark.parametrize("form", [{"urls": "ftp://example.org/x"}, {"url": "file:///etc/passwd"},
+                                  {"file": b"{}", "urls": "https://issuer.test/a ftp://example.org/x"}])
+def test_form_addresses_must_be_web_addresses(api, form):
+    candidate = new_candidate(api)
+    data = {k: (io.BytesIO(v), "a.json") if isinstance(v, bytes) else v for k, v in form.items()}
+    response = api.post(f"/candidates/{candidate['id']}/credentials", data=data, content_type="multipart/form-data")
+    assert is_problem(response, 422) and "http(s) URLs" in response.get_json()["detail"]
+    assert api.get(f"/candidates/{candidate['id']}").get_json()["credentials"] == []
+
+
 def test_reverify_adds_a_report_and_sees_a_revocation(api, issuer):
     candidate = new_candidate(api)
     data = sql_badge(issuer)

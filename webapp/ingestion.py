@@ -39,6 +39,35 @@ class Item:
     data: bytes
 
 
+class NotWebAddresses(UploadError):
+    """Pasted addresses that are not http(s) URLs; ``urls`` names them."""
+
+    def __init__(self, urls: list[str]) -> None:
+        super().__init__("not http(s) URLs: " + ", ".join(urls[:5]))
+        self.urls = urls
+
+
+MAX_ITEM_NAME = 500
+
+
+def items_from_form(files: list[Any], urls: str) -> list[Item]:
+    """The items of an upload form: its files (a file field left empty is skipped, an unnamed
+    file is ``file<n>``) and the whitespace-separated web addresses in ``urls``; names at most
+    ``MAX_ITEM_NAME`` characters. ``NotWebAddresses`` when an address is not http(s)."""
+    items = []
+    for n, upload in enumerate(files):
+        data = upload.read()
+        if not upload.filename and not data:
+            continue
+        items.append(Item((upload.filename or f"file{n}")[:MAX_ITEM_NAME], data))
+    addresses = urls.split()
+    bad = [u for u in addresses if not u.startswith(("https://", "http://"))]
+    if bad:
+        raise NotWebAddresses(bad)
+    items.extend(Item(u[:MAX_ITEM_NAME], u.encode()) for u in addresses)
+    return items
+
+
 @dataclass
 class Outcome:
     status: str  # created | duplicate | rejected

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit, candidates, db, jobs, serialize
 from ..auth import require
-from ..ingestion import Item, UploadError, expand, ingest_one, reverify_one
+from ..ingestion import Item, NotWebAddresses, UploadError, expand, ingest_one, items_from_form, reverify_one
 from ..models import Candidate, Credential, Evidence, VerificationReport
 from ..problems import Problem, bad_request, unprocessable
 from . import accepted, bool_arg, bp, get_or_404, json_body, json_object, page_args
@@ -87,17 +87,15 @@ def erase_candidate(candidate_id: int):
 def _upload_items() -> list[Item]:
     """Multipart files, a JSON credential, {"url": ...}, {"urls": [...]} or {"credential": ...}."""
     if request.files:
-        items = [Item(f.filename or f"file{n}", f.read()) for n, f in
-                 enumerate(request.files.getlist("file") + request.files.getlist("files"))]
+        files = request.files.getlist("file") + request.files.getlist("files")
+        items = _form_items(files, request.form.get("urls", "")) if files else []
         if not items:
             raise bad_request("send the files in form fields named 'file' or 'files'")
-        urls = request.form.get("urls", "")
-        items.extend(Item(u, u.encode()) for u in urls.split() if u)
         return items
     if request.mimetype == "multipart/form-data":
         urls = request.form.get("urls", "") or request.form.get("url", "")
         if urls.split():
-            return [Item(u, u.encode()) for u in urls.split()]
+            return _form_items([], urls)
         raise bad_request("the form carries no file")
     if request.mimetype in ("text/plain", "application/jwt"):
         text = request.get_data()
@@ -121,6 +119,13 @@ def _upload_items() -> list[Item]:
         from flask import json
         return [Item("credential", json.dumps(document, sort_keys=True, ensure_ascii=False).encode())]
     return [Item("credential", request.get_data())]  # the credential itself: kept byte for byte
+
+
+def _form_items(files: list[Any], urls: str) -> list[Item]:
+    try:
+        return items_from_form(files, urls)
+    except NotWebAddresses:
+        raise unprocessable("url and urls must be http(s) URLs", "invalid-field") from None
 
 
 @bp.post("/candidates/<int:candidate_id>/credentials")

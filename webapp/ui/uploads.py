@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from .. import audit, db, jobs, web_auth
 from ..candidates import candidate_values, latest_reports
-from ..ingestion import Item, UploadError, expand
+from ..ingestion import NotWebAddresses, UploadError, expand, items_from_form
 from ..models import Candidate, Credential, Job, JobItem
 from ..problems import Problem
 from ..web_auth import EDITORS, HIRING_MANAGER, RECRUITER
@@ -41,13 +41,11 @@ def upload():
 def upload_post():
     app = current_app._get_current_object()
     form = {k: request.form.get(k, "") for k in ("candidate", "name", "email", "urls")}
-    files = [f for f in request.files.getlist("files") if f.filename]
-    items = [Item(f.filename[:500], f.read()) for f in files]
-    urls = form["urls"].split()
-    bad = [u for u in urls if not u.startswith(("https://", "http://"))]
-    if bad:
-        return _form_page(form, f"These are not web addresses (http:// or https://): {', '.join(bad[:5])}", 422)
-    items.extend(Item(u[:500], u.encode()) for u in urls)
+    try:
+        items = items_from_form(request.files.getlist("files"), form["urls"])
+    except NotWebAddresses as exc:
+        return _form_page(form, f"These are not web addresses (http:// or https://): {', '.join(exc.urls[:5])}",
+                          422)
     if not items:
         return _form_page(form, "Choose badge files, drop them on the page, or paste their web addresses.", 422)
     session = db.session()
