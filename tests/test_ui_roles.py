@@ -190,3 +190,18 @@ def test_digits_int_cannot_read_are_refused_not_a_server_error(app, as_role):
     assert _role_row(app, role_id) == before
     odd = recruiter.post(f"/roles/{role_id}/edit", data={**form, "req-\u00b2-skill": "Python", "then": "stay"})
     assert odd.status_code == 303 and _role_row(app, role_id)[2] == before[2] + 1
+
+
+@pytest.mark.parametrize("weight", ["abc", "nan", "inf", "0", "-1", "101"])
+def test_a_weight_the_roles_service_refuses_is_explained_and_not_saved(app, as_role, weight):
+    recruiter = as_role("recruiter")
+    role_id = _new_role(recruiter, f"Weighted role {weight}", "SQL")
+    before = _role_row(app, role_id)
+    form = _edit_form(recruiter.get(f"/roles/{role_id}/edit").get_data(as_text=True))
+    weights = [k for k in form if k.startswith("req-") and k.endswith("-weight")]
+    assert weights
+    for data in ({**form, weights[0]: weight}, {**form, "add-skill": "Python", "add-weight": weight}):
+        refused = recruiter.post(f"/roles/{role_id}/edit", data=data)
+        assert refused.status_code == 422
+        assert "weight must be a number above 0 and at most 100" in refused.get_data(as_text=True)
+    assert _role_row(app, role_id) == before

@@ -78,29 +78,21 @@ def create_role():
     return redirect(url_for("ui.edit_role", role_id=role.id), code=303)
 
 
-def _requirements_from_form() -> tuple[list[dict[str, Any]], list[str]]:
-    requirements, errors = [], []
+def _requirements_from_form() -> list[dict[str, Any]]:
+    requirements = []
     positions = sorted(n for n in {_whole(k.split("-")[1]) for k in request.form
                                    if k.startswith("req-") and k.endswith("-skill")} if n is not None)
     for n in positions:
         if request.form.get(f"req-{n}-remove") == "on":
             continue
         skill = request.form.get(f"req-{n}-skill", "").strip()
-        label = request.form.get(f"req-{n}-label", skill)
-        weight = _weight(request.form.get(f"req-{n}-weight", "1"))
-        if weight is None:
-            errors.append(f"the weight of {label} must be a number above 0 and at most 100")
-            continue
-        requirements.append({"skill": skill, "weight": weight, "must_have": request.form.get(f"req-{n}-must") == "on"})
+        requirements.append({"skill": skill, "weight": _weight(request.form.get(f"req-{n}-weight", "1")),
+                             "must_have": request.form.get(f"req-{n}-must") == "on"})
     for line in request.form.get("add-skill", "").splitlines():
         if line.strip():
-            weight = _weight(request.form.get("add-weight", "1"))
-            if weight is None:
-                errors.append("the new requirement's weight must be a number above 0 and at most 100")
-                break
-            requirements.append({"skill": line.strip(), "weight": weight,
+            requirements.append({"skill": line.strip(), "weight": _weight(request.form.get("add-weight", "1")),
                                  "must_have": request.form.get("add-must") == "on"})
-    return requirements, errors
+    return requirements
 
 
 def _whole(raw: str) -> int | None:
@@ -114,11 +106,12 @@ def _whole(raw: str) -> int | None:
 
 
 def _weight(raw: str) -> float | None:
+    """The weight the form gives, as a number, or None when it is not one: the roles service
+    decides which weights a requirement may have."""
     try:
-        value = float(raw)
+        return float(raw)
     except ValueError:
         return None
-    return value if math.isfinite(value) and 0 < value <= 100 else None
 
 
 def _policy_from_form(current: dict[str, Any] | None) -> dict[str, Any]:
@@ -140,15 +133,13 @@ def edit_role(role_id: int):
     role = get_or_404(Role, role_id)
     error = None
     if request.method == "POST":
-        requirements, errors = _requirements_from_form()
+        requirements = _requirements_from_form()
         top_n = _whole(request.form.get("top_n", str(role.top_n)))
         body = {"title": request.form.get("title", ""), "description": request.form.get("description", ""),
                 "must_have_policy": request.form.get("must_have_policy", role.must_have_policy),
                 "verification_policy": _policy_from_form(role.verification_policy),
                 "top_n": -1 if top_n is None else top_n, "requirements": requirements}
         try:
-            if errors:
-                raise Problem(422, "Unprocessable content", "; ".join(errors))
             values = role_service.role_values(body)
         except Problem as problem:
             error = problem.detail
