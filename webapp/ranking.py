@@ -99,6 +99,11 @@ def _details(session: Session, explained, blind: bool) -> dict[str, dict]:
     return out
 
 
+def _label(taxonomy, uri: str) -> str:
+    skill = taxonomy.skill(uri)
+    return skill.label if skill else ""
+
+
 def _row(row, explanation, details, applied, trust, taxonomy, blind: bool) -> dict[str, Any]:
     if blind:
         candidate: dict[str, Any] = {"id": row.candidate_id}
@@ -130,8 +135,7 @@ def _row(row, explanation, details, applied, trust, taxonomy, blind: bool) -> di
                 "confidence": item.confidence, "verdict": item.verdict, "standing": coverage.standing,
                 "recency": round(coverage.recency, 4),
                 "hierarchy": ({"depth": coverage.hierarchy_depth, "via": item.skill_uri,
-                               "via_label": (taxonomy.skill(item.skill_uri).label
-                                             if taxonomy.skill(item.skill_uri) else "")}
+                               "via_label": _label(taxonomy, item.skill_uri)}
                               if coverage.hierarchy_depth else None),
             }
         requirements.append(entry)

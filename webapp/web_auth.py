@@ -15,7 +15,7 @@ import hashlib
 from datetime import timedelta
 from typing import Callable, TypeVar
 
-from flask import Flask, Response, abort, current_app, g, redirect, request, session, url_for
+from flask import Flask, Response, abort, g, redirect, request, session, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import csrf, db
@@ -132,10 +132,6 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _user_context():
-        user = current_user() if _has_db(app) else None
+        user = current_user()
         return {"current_user": user, "can_edit": user is not None and user.role in EDITORS,
                 "is_admin": user is not None and user.role == ADMIN, "role_labels": ROLE_LABELS}
-
-
-def _has_db(app: Flask) -> bool:
-    return "skillproof.db" in app.extensions and current_app is not None

@@ -51,8 +51,8 @@ def vc_api_shape(report: dict[str, Any]) -> dict[str, Any]:
                 if c.get("problem")]
     return {
         "verified": report["verified"],
-        "results": [{"id": c["id"], "verified": c["outcome"] in ("passed", "skipped", "warning")
-                     and not (c["outcome"] == "failed"), "outcome": c["outcome"], "detail": c["detail"]}
+        "results": [{"id": c["id"], "verified": c["outcome"] in ("passed", "skipped", "warning"),
+                     "outcome": c["outcome"], "detail": c["detail"]}
                     for c in report["checks"]],
         "problemDetails": problems,
         "warnings": [p for p in problems if not p["fatal"]],
