@@ -62,7 +62,8 @@ def bag_of_stems(words: Iterable[str]) -> frozenset[str]:
 class LabelIndex:
     """All labels of a taxonomy's skills, indexed for the matcher."""
 
-    def __init__(self, taxonomy: Taxonomy) -> None:
+    def __init__(self, taxonomy: Taxonomy, known_words: Iterable[str] = ()) -> None:
+        """`known_words` (the synonyms table's, say) are also spelling targets."""
         self.entries: list[LabelEntry] = []
         self._exact: dict[str, list[int]] = {}
         self._unqualified: dict[str, list[int]] = {}
@@ -89,6 +90,8 @@ class LabelIndex:
         self._posting_arrays = {s: np.array(ids, dtype=np.int32) for s, ids in postings.items()}
         self._bag_weights = np.array([sum(self._weights[s] for s in e.bag) for e in self.entries])
         self._shared = np.zeros(len(self.entries))
+        for word in known_words:
+            vocabulary[word] += 0
         self.vocabulary = vocabulary
         self._deletions = _deletion_index(w for w in vocabulary if len(w) >= _MIN_CORRECTABLE_LENGTH - 1)
 

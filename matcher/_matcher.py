@@ -94,7 +94,8 @@ class Matcher:
         self.taxonomy = taxonomy
         self.synonyms = synonyms if synonyms is not None else load_synonyms()
         self.threshold = threshold
-        self.index = LabelIndex(taxonomy)
+        self.index = LabelIndex(taxonomy, {word for entry in self.synonyms.entries()
+                                           for word in tokens(entry.term)})
         self._ids = _id_index(taxonomy)
         self._synonym_hits: dict[str, tuple[_Hit, ...]] = {}
         self._synonym_spellings: dict[str, set[str]] = {}
@@ -136,11 +137,16 @@ class Matcher:
         if hits and not as_written:
             # A reading that dropped or corrected words may have missed a longer known term.
             hits += self._spot_in_phrase(reading)
-        hits = (hits
-                or self._read_parts(reading)
-                or self._spot_in_phrase(reading)
-                or self._fuzzy(reading))
+        if not hits:
+            hits = self._read_parts(reading)
+            if not self._clears(hits):
+                # Spotted terms that explain only part of the phrase compete with labels
+                # that resemble all of it.
+                hits += self._spot_in_phrase(reading) + self._fuzzy(reading)
         return self._best(hits, limit)
+
+    def _clears(self, hits: list[_Hit]) -> bool:
+        return any(h.confidence >= self.threshold for h in hits)
 
     def map_signals(self, signals: Iterable[Signal]) -> list[Evidence]:
         """The skills a credential's signals evidence, hierarchy credit included."""
@@ -384,10 +390,19 @@ class Matcher:
         return (len(word) >= 3 and not word.isdigit() and word not in FUNCTION_WORDS
                 and self.index.label_count(stem(word)) <= _DISTINCTIVE_WORD_LABELS)
 
+    def _as_written_and_corrected(self, reading: Reading) -> list[Variant]:
+        """The phrase as written and, if a word is misspelt, corrected."""
+        corrected = self._corrected(reading.variants[0])
+        return [reading.variants[0], corrected] if corrected else [reading.variants[0]]
+
     def _spot_in_phrase(self, reading: Reading) -> list[_Hit]:
         """Terms spotted in a longer phrase, weighted by the share of its meaningful words
         they explain (filler and vendor names explain nothing and need no explaining)."""
-        words = reading.variants[0].words
+        return [hit for variant in self._as_written_and_corrected(reading)
+                for hit in self._spot_in_words(variant)]
+
+    def _spot_in_words(self, variant: Variant) -> list[_Hit]:
+        words = variant.words
         if len(words) < 2:
             return []
         meaningful = set(content_words(words))
@@ -403,8 +418,9 @@ class Matcher:
         hits = []
         for hit, _start, _end in spans:
             coverage = sum(weights[i] for i in positions_by_uri[hit.uri]) / total
-            hits.append(_Hit(hit.uri, hit.confidence * (0.45 + 0.5 * coverage),
-                             f"{hit.reason}, spotted in the phrase ({coverage:.0%} of it)",
+            note = f", {variant.note}" if variant.note else ""
+            hits.append(_Hit(hit.uri, hit.confidence * variant.factor * (0.45 + 0.5 * coverage),
+                             f"{hit.reason}, spotted in the phrase ({coverage:.0%} of it){note}",
                              hit.kind_rank))
         return hits
 
@@ -412,11 +428,7 @@ class Matcher:
         """Labels sharing the phrase's rarer stems, scored by weighted overlap and by
         rapidfuzz's similarity of the whole strings."""
         hits: list[_Hit] = []
-        variants = [reading.variants[0]]
-        corrected = self._corrected(reading.variants[0])
-        if corrected:
-            variants.append(corrected)
-        for variant in variants:
+        for variant in self._as_written_and_corrected(reading):
             words = content_words(variant.words)
             query_bag = bag_of_stems(words)
             if not query_bag:
@@ -424,7 +436,7 @@ class Matcher:
             query_key = " ".join(words)
             for position, overlap in self.index.overlap(query_bag, _FUZZY_SHORTLIST):
                 entry = self.index.entries[position]
-                surface = fuzz.ratio(query_key, entry.key)
+                surface = _surface(query_key, entry.key)
                 score = (_FUZZY_CEILING * _LABEL_CONFIDENCE[entry.kind] * variant.factor
                          * (0.7 * overlap + 0.3 * surface / 100))
                 if len(query_bag) == 1 and len(entry.bag) > 1:
@@ -456,6 +468,11 @@ class Matcher:
     def _match(self, hit: _Hit) -> Match:
         label = self.taxonomy.skills[hit.uri].label
         return Match(hit.uri, label, round(min(hit.confidence, 1.0), 3), hit.reason)
+
+
+def _surface(query: str, label: str) -> float:
+    """How alike two keys look, whatever the order of their words."""
+    return max(fuzz.ratio(query, label), fuzz.token_sort_ratio(query, label))
 
 
 def _demote(hit: _Hit, below: float) -> _Hit:

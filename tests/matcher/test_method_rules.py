@@ -102,3 +102,31 @@ def test_filler_set_aside_must_not_leave_one_common_word_matching_an_alt_label()
     assert _best(matcher, "Computer Proficiency") is None
     # A distinctive word left alone is still good evidence.
     assert _best(matcher, "Kubernetes Proficiency") == "container orchestration"
+
+
+def test_a_misspelt_synonym_term_is_corrected_to_the_term():
+    synonyms = Synonyms([Synonym("Kubernetes", "manage virtualisation", "broader")])
+    matcher = _matcher("manage virtualisation", "container engine tuning", synonyms=synonyms)
+    [best, *_] = matcher.match("Kubernates")
+    assert best.label == "manage virtualisation"
+    assert "read as 'kubernete'" in best.reason
+
+
+def test_a_misspelt_word_is_corrected_before_terms_are_spotted_in_the_phrase():
+    synonyms = Synonyms([Synonym("app development", "mobile frameworks", "broader")])
+    matcher = _matcher("mobile frameworks", "software development", synonyms=synonyms)
+    assert _best(matcher, "Android App Devlopment") == "mobile frameworks"
+
+
+def test_a_label_like_the_whole_phrase_beats_a_term_that_explains_part_of_it():
+    synonyms = Synonyms([Synonym("testing", "execute tests", "broader")])
+    # "test" is a common word, "usability" a rare one.
+    matcher = _matcher("execute tests", "test software", "test hardware", "test materials",
+                       "test networks", ("usability engineering", "software usability testing"),
+                       synonyms=synonyms)
+    assert _best(matcher, "Usability Testing") == "usability engineering"
+
+
+def test_words_in_another_order_still_look_alike():
+    matcher = _matcher(("identify security risks", "model ICT threats"), "make model")
+    assert _best(matcher, "Threat Modeling") == "identify security risks"
