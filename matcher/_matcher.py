@@ -38,6 +38,7 @@ _UNQUALIFIED_CONFIDENCE = 0.95
 _COMPACT_CONFIDENCE = 0.95
 _SAME_WORDS_CONFIDENCE = 0.9
 _EXACT_TIER = 1
+_ONE_STEM_SURFACE = 65
 # When a label and a synonym both match a phrase but only one of them as it is spelt
 # ("Canva" is the synonym, "Canvas" the label), the other ranks below it.
 _RESPELT_FACTOR = 0.9
@@ -183,7 +184,7 @@ class Matcher:
         hits: list[_Hit] = []
         as_spelt = spelling_key(reading.phrase)
         for variant in reading.variants:
-            for candidate in (variant, self._corrected(variant)):
+            for candidate in (variant, self._corrected(variant, reading.acronyms)):
                 if candidate is None:
                     continue
                 spelt = as_spelt if candidate is reading.variants[0] else None
@@ -239,8 +240,13 @@ class Matcher:
             tier += 1
             bag = bag_of_stems(variant.words)
             if bag:
-                hits = self._label_hits(self.index.same_words(bag), key, _SAME_WORDS_CONFIDENCE,
-                                        "same words")
+                positions = self.index.same_words(bag)
+                if len(bag) == 1:
+                    # One stem is shared by unrelated words ("loggly" and "logic" both give
+                    # "log"): a single word must also look like the label's word.
+                    positions = [p for p in positions
+                                 if _surface(key, self.index.entries[p].key) >= _ONE_STEM_SURFACE]
+                hits = self._label_hits(positions, key, _SAME_WORDS_CONFIDENCE, "same words")
         if not hits:
             return tier, []
         note = f", {variant.note}" if variant.note else ""
@@ -301,8 +307,8 @@ class Matcher:
             return frozenset()
         return bag_of_stems(tokens(f"{skill.label} {skill.description}"))
 
-    def _corrected(self, variant: Variant) -> Variant | None:
-        fixes = {w: self.index.correct(w) for w in variant.words}
+    def _corrected(self, variant: Variant, acronyms: frozenset[str]) -> Variant | None:
+        fixes = {w: self.index.correct(w) for w in variant.words if w not in acronyms}
         fixes = {w: c for w, c in fixes.items() if c and w not in self.synonyms}
         if not fixes:
             return None
@@ -392,7 +398,7 @@ class Matcher:
 
     def _as_written_and_corrected(self, reading: Reading) -> list[Variant]:
         """The phrase as written and, if a word is misspelt, corrected."""
-        corrected = self._corrected(reading.variants[0])
+        corrected = self._corrected(reading.variants[0], reading.acronyms)
         return [reading.variants[0], corrected] if corrected else [reading.variants[0]]
 
     def _spot_in_phrase(self, reading: Reading) -> list[_Hit]:
@@ -437,6 +443,8 @@ class Matcher:
             for position, overlap in self.index.overlap(query_bag, _FUZZY_SHORTLIST):
                 entry = self.index.entries[position]
                 surface = _surface(query_key, entry.key)
+                if len(query_bag) == 1 and surface < _ONE_STEM_SURFACE:
+                    continue
                 score = (_FUZZY_CEILING * _LABEL_CONFIDENCE[entry.kind] * variant.factor
                          * (0.7 * overlap + 0.3 * surface / 100))
                 if len(query_bag) == 1 and len(entry.bag) > 1:

@@ -7,32 +7,42 @@ from dataclasses import dataclass
 
 from ._normalise import split_parenthetical, strip_version, tokens
 
+
+def _normalised(words: str) -> frozenset[str]:
+    """Words as phrases' tokens are normalised ("hands" is read as "hand")."""
+    return frozenset(t for word in words.split() for t in tokens(word))
+
+
 # Words that qualify a skill without naming one: levels, credential words, filler.
-FILLER_WORDS = frozenset("""
+FILLER_WORDS = _normalised("""
 skill knowledge basic advanced advance fundamental foundation foundational concept
 certified certification certificate professional introduction intro essential expert expertise
 experience experienced proficiency proficient working good strong excellent level
 course training specialization associate practitioner beginner intermediate
 awareness overview understanding ability familiarity familiar sound solid
 bootcamp masterclass nanodegree badge credential exam
-""".split())
+hands exp exposure like etc
+desktop studio suite edition enterprise premium
+""")
 
 # Words that mark a phrase as a credential's title rather than a skill.
-CREDENTIAL_MARKERS = frozenset("certified certification certificate credential exam".split())
+CREDENTIAL_MARKERS = _normalised("certified certification certificate credential exam")
 # In a credential's title, the level or job title it confers names no skill of its own
 # ("AWS Certified Solutions Architect - Associate", "Google Cloud Digital Leader").
-TITLE_WORDS = frozenset("""
+TITLE_WORDS = _normalised("""
 architect leader specialist administrator practitioner associate professional expert
-fundamental foundation essential solution master
-""".split())
+fundamental foundation essential solution master developer engineer tester analyst
+scientist consultant technician
+""")
 
 # Names of vendors and course platforms that prefix course and credential titles.
-VENDOR_WORDS = frozenset("""
+VENDOR_WORDS = _normalised("""
 google microsoft meta ibm apache adobe oracle cisco coursera udemy edx linkedin simplilearn
 upgrad nptel great infosys springboard hubspot academy skillsoft pluralsight datacamp
 credly acclaim accredible badgr comptia isaca pmi axelos hashicorp
-""".split())
+""")
 
+_CAPITALS = re.compile(r"\b[A-Z][A-Z0-9]+\b")
 _PART_SEPARATORS = re.compile(r"\s*(?:[/,;|:]|\s-\s|\s–\s)\s*")
 
 
@@ -59,6 +69,8 @@ class Reading:
     variants: tuple[Variant, ...]
     qualifier: tuple[str, ...]
     parts: tuple[str, ...]
+    # Words written in capitals ("SHRM"): acronyms, never misspellings of other words.
+    acronyms: frozenset[str] = frozenset()
 
 
 def read_phrase(phrase: str) -> Reading:
@@ -70,8 +82,9 @@ def read_phrase(phrase: str) -> Reading:
         variants.append(Variant(head_words, 0.97, f"without '({qualifier})'"))
     _add_reduced(variants, head_words)
     parts = tuple(p for p in _PART_SEPARATORS.split(head) if p.strip())
+    acronyms = frozenset(t for word in _CAPITALS.findall(phrase) for t in tokens(word))
     return Reading(phrase, tuple(_unique(variants)), tokens(qualifier),
-                   parts if len(parts) > 1 else ())
+                   parts if len(parts) > 1 else (), acronyms)
 
 
 def content_words(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -85,7 +98,9 @@ def content_words(words: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _is_credential_title(words: tuple[str, ...]) -> bool:
-    return any(w in CREDENTIAL_MARKERS or w in VENDOR_WORDS for w in words)
+    """Marked as one, or ending in the title it confers ("Tableau Desktop Specialist")."""
+    return (any(w in CREDENTIAL_MARKERS or w in VENDOR_WORDS for w in words)
+            or (len(words) >= 3 and words[-1] in TITLE_WORDS))
 
 
 def _add_reduced(variants: list[Variant], words: tuple[str, ...]) -> None:

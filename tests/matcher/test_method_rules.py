@@ -130,3 +130,29 @@ def test_a_label_like_the_whole_phrase_beats_a_term_that_explains_part_of_it():
 def test_words_in_another_order_still_look_alike():
     matcher = _matcher(("identify security risks", "model ICT threats"), "make model")
     assert _best(matcher, "Threat Modeling") == "identify security risks"
+
+
+def test_a_word_in_capitals_is_an_acronym_not_a_misspelling():
+    matcher = _matcher("use shims", "human resource management")
+    assert _best(matcher, "shrm") == "use shims"  # written in lower case, a typo of "shim"
+    assert _best(matcher, "SHRM") is None
+
+
+def test_one_word_sharing_only_a_stem_with_a_label_is_no_match():
+    # "loggly" and "logic" share the crude stem "log", but do not look alike.
+    matcher = _matcher("logic", "logging")
+    assert _best(matcher, "Loggly") is None
+    assert _best(matcher, "logics") == "logic"
+
+
+def test_a_title_ending_in_the_title_it_confers_names_its_skill():
+    synonyms = Synonyms([Synonym("tableau", "business intelligence", "broader")])
+    matcher = _matcher("business intelligence", "desktop publishing", synonyms=synonyms)
+    assert _best(matcher, "Tableau Desktop Specialist") == "business intelligence"
+    assert _best(matcher, "Desktop Publishing") == "desktop publishing"
+
+
+def test_job_post_filler_is_set_aside():
+    matcher = _matcher("Selenium", "hand", "hand tools", "hand signals")
+    [best] = matcher.match("Hands on experience in Selenium")
+    assert best.label == "Selenium" and "(100% of it)" in best.reason
