@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from ._descriptions import DescriptionIndex
 from ._evidence import Evidence, map_signals
 from ._extract import Signal
 from ._index import (ALTERNATIVE, FUNCTION_WORDS, HIDDEN, KIND_RANK, PREFERRED,
@@ -58,6 +59,9 @@ _SPELLING_FACTOR = 0.93
 _GENERIC_REMAINDER_FACTOR = 0.65
 _PART_FACTOR = 0.9
 _FUZZY_CEILING = 0.85
+# A name found in one or two skill descriptions, and in no label.
+_MENTIONED_CONFIDENCE = 0.68
+_MENTIONED_WORD_CONFIDENCE = 0.65
 _ONE_WORD_IN_LONGER_LABEL = 0.88
 _MAX_SPAN = 6
 _FUZZY_SHORTLIST = 30
@@ -98,6 +102,7 @@ class Matcher:
         self.index = LabelIndex(taxonomy, {word for entry in self.synonyms.entries()
                                            for word in tokens(entry.term)})
         self._ids = _id_index(taxonomy)
+        self.descriptions = DescriptionIndex(taxonomy.skills.values())
         self._synonym_hits: dict[str, tuple[_Hit, ...]] = {}
         self._synonym_spellings: dict[str, set[str]] = {}
         verbs = _label_verbs(taxonomy)
@@ -144,6 +149,8 @@ class Matcher:
                 # Spotted terms that explain only part of the phrase compete with labels
                 # that resemble all of it.
                 hits += self._spot_in_phrase(reading) + self._fuzzy(reading)
+            if not self._clears(hits):
+                hits += self._mentioned(reading)
         return self._best(hits, limit)
 
     def _clears(self, hits: list[_Hit]) -> bool:
@@ -457,6 +464,22 @@ class Matcher:
                                      f"{entry.kind} '{entry.text}' \u2248 '{reading.phrase}' "
                                      f"(fuzzy {surface:.0f}{note})", KIND_RANK[entry.kind]))
         return hits
+
+    def _mentioned(self, reading: Reading) -> list[_Hit]:
+        """Skills whose description names the phrase, or the one word of it that no label
+        has ("Xen" in "Xen Servers"), when only one or two descriptions do."""
+        words = content_words(reading.variants[-1].words)
+        unknown = [w for w in words if w not in self.index.vocabulary and len(w) >= 3]
+        for sought, confidence in ((words, _MENTIONED_CONFIDENCE),
+                                   (tuple(unknown[:1]) if len(unknown) == 1 else (),
+                                    _MENTIONED_WORD_CONFIDENCE)):
+            uris = self.descriptions.mentioning(sought)
+            if uris:
+                text = " ".join(sought)
+                return [_Hit(uri, confidence, f"the description of "
+                             f"'{self.taxonomy.skills[uri].label}' names '{text}'", 3)
+                        for uri in uris]
+        return []
 
     # -- results ----------------------------------------------------------------------------
 

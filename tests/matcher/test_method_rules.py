@@ -5,12 +5,15 @@ from __future__ import annotations
 from matcher import Matcher, Skill, Synonym, Synonyms, Taxonomy
 
 
-def _matcher(*labels: str | tuple[str, ...], synonyms: Synonyms | None = None) -> Matcher:
-    """A matcher over skills named by `labels` (a label, or a label and its alt labels)."""
+def _matcher(*labels: str | tuple[str, ...], synonyms: Synonyms | None = None,
+             descriptions: dict[str, str] | None = None) -> Matcher:
+    """A matcher over skills named by `labels` (a label, or a label and its alt labels),
+    with `descriptions` by label."""
     skills = []
     for number, item in enumerate(labels):
         label, *alts = (item,) if isinstance(item, str) else item
-        skills.append(Skill(f"urn:test:{number}", label, tuple(alts)))
+        skills.append(Skill(f"urn:test:{number}", label, tuple(alts),
+                            description=(descriptions or {}).get(label, "")))
     return Matcher(Taxonomy(skills, name="test"), synonyms or Synonyms())
 
 
@@ -156,3 +159,20 @@ def test_job_post_filler_is_set_aside():
     matcher = _matcher("Selenium", "hand", "hand tools", "hand signals")
     [best] = matcher.match("Hands on experience in Selenium")
     assert best.label == "Selenium" and "(100% of it)" in best.reason
+
+
+def test_a_name_no_label_has_is_found_in_a_description_that_names_it():
+    descriptions = {
+        "manage virtualisation": "Operate tools such as Xen, VMware and KVM Server that "
+                                 "virtualise hardware. Keep a queue of tasks.",
+        "organise a workshop": "Set out each workbench and tool. Xen is named here too.",
+        "assist guests": "Queue guests. Help them with their bookings.",
+        "administer servers": ""}
+    matcher = _matcher(*descriptions, descriptions=descriptions)
+    [best] = matcher.match("Xen Servers")
+    assert best.label == "manage virtualisation"
+    assert "the description of 'manage virtualisation' names 'xen'" in best.reason
+    assert _best(matcher, "KVM Server") == "manage virtualisation"
+    # Common words are no names, even capitalised at the start of a sentence.
+    assert _best(matcher, "Queue") is None
+    assert _best(matcher, "workbench") is None
