@@ -379,12 +379,16 @@ class Matcher:
 
     # -- spotting and fuzzy -----------------------------------------------------------------
 
-    def _spans(self, words: tuple[str, ...]) -> Iterable[tuple[_Hit, int, int]]:
-        """Label and synonym hits for word spans, longest first, never overlapping."""
+    def _spans(self, words: tuple[str, ...], glued: frozenset[int] = frozenset(),
+               ) -> Iterable[tuple[_Hit, int, int]]:
+        """Label and synonym hits for word spans, longest first, never overlapping, never
+        part of a written word (`glued` holds the positions whose next word is the same
+        written word)."""
         taken = [False] * len(words)
         for size in range(min(_MAX_SPAN, len(words)), 0, -1):
             for start in range(len(words) - size + 1):
-                if any(taken[start:start + size]):
+                if (any(taken[start:start + size]) or start - 1 in glued
+                        or start + size - 1 in glued):
                     continue
                 span = words[start:start + size]
                 key = " ".join(span)
@@ -412,9 +416,9 @@ class Matcher:
         """Terms spotted in a longer phrase, weighted by the share of its meaningful words
         they explain (filler and vendor names explain nothing and need no explaining)."""
         return [hit for variant in self._as_written_and_corrected(reading)
-                for hit in self._spot_in_words(variant)]
+                for hit in self._spot_in_words(variant, reading.glued)]
 
-    def _spot_in_words(self, variant: Variant) -> list[_Hit]:
+    def _spot_in_words(self, variant: Variant, glued: frozenset[int]) -> list[_Hit]:
         words = variant.words
         if len(words) < 2:
             return []
@@ -425,7 +429,7 @@ class Matcher:
         if total <= 0:
             return []
         positions_by_uri: dict[str, set[int]] = {}
-        spans = list(self._spans(words))
+        spans = list(self._spans(words, glued))
         for hit, start, end in spans:
             positions_by_uri.setdefault(hit.uri, set()).update(range(start, end))
         hits = []

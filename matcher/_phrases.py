@@ -42,6 +42,8 @@ upgrad nptel great infosys springboard hubspot academy skillsoft pluralsight dat
 credly acclaim accredible badgr comptia isaca pmi axelos hashicorp
 """)
 
+# Runs of letters and digits (with "+", "#" and "."), as in "ZoomInfo", "C++" or "Node.js".
+_WRITTEN_WORD = re.compile(r"[A-Za-z0-9+#.\u00c0-\uffff]+")
 _CAPITALS = re.compile(r"\b[A-Z][A-Z0-9]+\b")
 _PART_SEPARATORS = re.compile(r"\s*(?:[/,;|:]|\s-\s|\s–\s)\s*")
 
@@ -71,11 +73,14 @@ class Reading:
     parts: tuple[str, ...]
     # Words written in capitals ("SHRM"): acronyms, never misspellings of other words.
     acronyms: frozenset[str] = frozenset()
+    # Positions i of the phrase's words where word i + 1 is the same written word
+    # ("Zoom" and "Info" in "ZoomInfo"): no term is spotted in part of a written word.
+    glued: frozenset[int] = frozenset()
 
 
 def read_phrase(phrase: str) -> Reading:
     head, qualifier = split_parenthetical(phrase)
-    full = tokens(phrase)
+    full, glued = _written_words(phrase)
     variants: list[Variant] = [Variant(full, 1.0)]
     head_words = tokens(head)
     if qualifier and head_words:
@@ -84,7 +89,21 @@ def read_phrase(phrase: str) -> Reading:
     parts = tuple(p for p in _PART_SEPARATORS.split(head) if p.strip())
     acronyms = frozenset(t for word in _CAPITALS.findall(phrase) for t in tokens(word))
     return Reading(phrase, tuple(_unique(variants)), tokens(qualifier),
-                   parts if len(parts) > 1 else (), acronyms)
+                   parts if len(parts) > 1 else (), acronyms, glued)
+
+
+def _written_words(phrase: str) -> tuple[tuple[str, ...], frozenset[int]]:
+    """The phrase's tokens, and where one written word gave several. A vendor's name
+    written as one word ("HubSpot") stays one token."""
+    words: list[str] = []
+    glued: set[int] = set()
+    for written in _WRITTEN_WORD.findall(phrase):
+        found = tokens(written)
+        if len(found) > 1 and "".join(found) in VENDOR_WORDS:
+            found = ("".join(found),)
+        glued.update(range(len(words), len(words) + len(found) - 1))
+        words.extend(found)
+    return tuple(words), frozenset(glued)
 
 
 def content_words(words: tuple[str, ...]) -> tuple[str, ...]:

@@ -176,3 +176,14 @@ def test_a_name_no_label_has_is_found_in_a_description_that_names_it():
     # Common words are no names, even capitalised at the start of a sentence.
     assert _best(matcher, "Queue") is None
     assert _best(matcher, "workbench") is None
+
+
+def test_no_term_is_spotted_in_part_of_a_written_word():
+    synonyms = Synonyms([Synonym("zoom", "collaborate online", "broader"),
+                         Synonym("email marketing", "execute email marketing")])
+    matcher = _matcher("collaborate online", "execute email marketing", "use CRM software",
+                       "hub and spoke logistics", "spot welding", synonyms=synonyms)
+    assert _best(matcher, "ZoomInfo") is None
+    assert _best(matcher, "Zoom Info") == "collaborate online"
+    # A vendor's name written as one word is still a vendor's name.
+    assert _best(matcher, "HubSpot Email Marketing Certification") == "execute email marketing"
