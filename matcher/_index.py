@@ -41,6 +41,9 @@ TYPE_WORDS = frozenset("language software tool system framework platform".split(
 
 # Stems seen in more labels than this are too common to block on.
 _BLOCKING_LIMIT = 4000
+# A verb starts at least this many skill labels and is rarely found later in a label.
+_MIN_VERB_LABELS = 5
+_LEADING_VERB_SHARE = 0.3
 _MIN_CORRECTABLE_LENGTH = 4
 
 
@@ -88,7 +91,18 @@ class LabelIndex:
         self._weights = {s: math.log(1 + total / len(ids)) for s, ids in postings.items()}
         self._default_weight = math.log(1 + total)
         self._posting_arrays = {s: np.array(ids, dtype=np.int32) for s, ids in postings.items()}
-        self._bag_weights = np.array([sum(self._weights[s] for s in e.bag) for e in self.entries])
+        self.verbs = _label_verbs(taxonomy)
+        # A label's leading verb counts for less, on both sides of the overlap: phrases name
+        # the object ("Computer Animation") more often than the act ("develop animations").
+        led: dict[str, list[int]] = {}
+        for position, entry in enumerate(self.entries):
+            verb = self._leading_verb(entry)
+            if verb:
+                led.setdefault(verb, []).append(position)
+        self._led_by = {s: np.array(ids, dtype=np.int32) for s, ids in led.items()}
+        self._bag_weights = np.array([
+            sum(self._weights[s] for s in e.bag) - self._verb_discount(self._leading_verb(e))
+            for e in self.entries])
         self._shared = np.zeros(len(self.entries))
         for word in known_words:
             vocabulary[word] += 0
@@ -112,6 +126,14 @@ class LabelIndex:
             self._bags.setdefault(entry.bag, []).append(position)
         for stem_ in entry.bag:
             self._postings.setdefault(stem_, []).append(position)
+
+    def _leading_verb(self, entry: LabelEntry) -> str | None:
+        """The stem of the verb a label starts with, if it does."""
+        first = entry.key.split(" ", 1)[0]
+        return stem(first) if first in self.verbs and stem(first) in entry.bag else None
+
+    def _verb_discount(self, verb: str | None) -> float:
+        return (1 - _LEADING_VERB_SHARE) * self._weights[verb] if verb else 0.0
 
     def exact(self, key: str) -> list[int]:
         return self._exact.get(key, [])
@@ -150,6 +172,9 @@ class LabelIndex:
         shared = self._shared
         for stem_ in usable:
             shared[self._posting_arrays[stem_]] += self._weights[stem_]
+            led = self._led_by.get(stem_)
+            if led is not None:
+                shared[led] -= self._verb_discount(stem_)
         found = np.unique(np.concatenate([self._posting_arrays[s] for s in usable]))
         scores = 2 * shared[found] / (query_weight + self._bag_weights[found])
         shared[found] = 0.0
@@ -175,6 +200,22 @@ class LabelIndex:
         if not close:
             return None
         return max(close, key=lambda w: (self.vocabulary[w], w))
+
+
+def _label_verbs(taxonomy: Taxonomy) -> frozenset[str]:
+    """Words that start many skill labels and are seldom found later in one: the verbs
+    ("follow", "issue", "prepare"), not nouns ("aircraft")."""
+    first: Counter[str] = Counter()
+    later: Counter[str] = Counter()
+    for skill in taxonomy.skills.values():
+        words = tokens(skill.label)
+        if not words:
+            continue
+        if skill.kind != "knowledge":
+            first[words[0]] += 1
+        later.update(words[1:])
+    return frozenset(w for w, count in first.items()
+                     if count >= _MIN_VERB_LABELS and later[w] * 4 < count)
 
 
 def _deletions_of(word: str) -> set[str]:

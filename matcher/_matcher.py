@@ -46,8 +46,6 @@ _RESPELT_FACTOR = 0.9
 # A label that is a verb plus a "broader" synonym's term ("follow up" + "accounts
 # receivable") names the term more closely than the table's broader target.
 _NARROWER_LABEL_CONFIDENCE = 0.92
-# A verb starts at least this many skill labels and is rarely found later in a label.
-_MIN_VERB_LABELS = 5
 # Verbs that turn a term into another activity about it ("supervise data entry").
 _ROLE_VERBS = frozenset("""supervise oversee manage monitor coordinate lead direct teach train
 instruct educate advise consult assess evaluate review inspect audit understand interpret
@@ -105,7 +103,7 @@ class Matcher:
         self.descriptions = DescriptionIndex(taxonomy.skills.values())
         self._synonym_hits: dict[str, tuple[_Hit, ...]] = {}
         self._synonym_spellings: dict[str, set[str]] = {}
-        verbs = _label_verbs(taxonomy)
+        verbs = self.index.verbs - _ROLE_VERBS
         for key in self.synonyms.keys():
             # Keyed without spaces: "InfoSec" reads as "info sec", "TensorFlow" as "tensor flow".
             entries = self.synonyms.lookup(key)
@@ -514,24 +512,6 @@ def _demote(hit: _Hit, below: float) -> _Hit:
     """`hit` ranked below a rival of confidence `below`."""
     return _Hit(hit.uri, min(hit.confidence, below) * _RESPELT_FACTOR,
                 f"{hit.reason}, spelt otherwise than the phrase", hit.kind_rank)
-
-
-def _label_verbs(taxonomy: Taxonomy) -> frozenset[str]:
-    """Words that start many skill labels and are seldom found later in one: the verbs
-    ("follow", "issue", "prepare"), not nouns ("aircraft"); role-changing verbs excluded."""
-    first: dict[str, int] = {}
-    later: dict[str, int] = {}
-    for skill in taxonomy.skills.values():
-        words = tokens(skill.label)
-        if not words:
-            continue
-        if skill.kind != "knowledge":
-            first[words[0]] = first.get(words[0], 0) + 1
-        for word in words[1:]:
-            later[word] = later.get(word, 0) + 1
-    return frozenset(w for w, count in first.items()
-                     if count >= _MIN_VERB_LABELS and later.get(w, 0) * 4 < count
-                     and w not in _ROLE_VERBS)
 
 
 def _id_key(text: str) -> str:

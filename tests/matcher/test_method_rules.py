@@ -187,3 +187,11 @@ def test_no_term_is_spotted_in_part_of_a_written_word():
     assert _best(matcher, "Zoom Info") == "collaborate online"
     # A vendor's name written as one word is still a vendor's name.
     assert _best(matcher, "HubSpot Email Marketing Certification") == "execute email marketing"
+
+
+def test_a_labels_leading_verb_counts_for_less_in_the_overlap():
+    # Labels say "develop animations" where badges say "Computer Animation".
+    matcher = _matcher("develop animations", "develop software", "develop plans",
+                       "develop budgets", "develop menus", "develop a recipe", "computer science",
+                       "computer equipment", "computer hardware", "computer literacy")
+    assert _best(matcher, "Computer Animation") == "develop animations"
