@@ -30,7 +30,7 @@ from ._normalise import compact, normalise, spelling_key, stem, tokens
 from ._phrases import Reading, Variant, content_words, read_phrase
 from ._synonyms import Synonym, Synonyms, load_synonyms, term_key
 
-DEFAULT_THRESHOLD = 0.62
+DEFAULT_THRESHOLD = 0.58
 
 _LABEL_CONFIDENCE = {PREFERRED: 1.0, ALTERNATIVE: 0.97, HIDDEN: 0.95}
 # A synonym is a curator's statement, trusted above alternative and hidden labels.
@@ -54,7 +54,7 @@ _PARTICLES = frozenset("up down off over about".split())
 _SPELLING_FACTOR = 0.93
 # "Computer Proficiency" without its filler is one common word; an alt or hidden label
 # that is that word alone ("computer" for computer equipment) is weak evidence.
-_GENERIC_REMAINDER_FACTOR = 0.65
+_GENERIC_REMAINDER_FACTOR = 0.6
 _PART_FACTOR = 0.9
 _FUZZY_CEILING = 0.85
 # A name found in one or two skill descriptions, and in no label.
@@ -143,6 +143,10 @@ class Matcher:
             hits += self._spot_in_phrase(reading)
         if not hits:
             hits = self._read_parts(reading)
+            if _NOT_A_SKILL in hits and not self._clears(hits):
+                # A list with a part known to name no skill ("B.Tech/B.E. in Computer
+                # Science") and no part that names one is no skill either.
+                return []
             if not self._clears(hits):
                 # Spotted terms that explain only part of the phrase compete with labels
                 # that resemble all of it.
@@ -210,6 +214,7 @@ class Matcher:
                 continue
             for hit in self._read_exactly(part_reading)[0]:
                 if hit is _NOT_A_SKILL:
+                    hits.append(hit)
                     continue
                 hits.append(_Hit(hit.uri, hit.confidence * _PART_FACTOR,
                                  f"{hit.reason}, in part '{part.strip()}'", hit.kind_rank))

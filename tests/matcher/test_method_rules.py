@@ -195,3 +195,11 @@ def test_a_labels_leading_verb_counts_for_less_in_the_overlap():
                        "develop budgets", "develop menus", "develop a recipe", "computer science",
                        "computer equipment", "computer hardware", "computer literacy")
     assert _best(matcher, "Computer Animation") == "develop animations"
+
+
+def test_a_list_with_a_part_that_names_no_skill_and_none_that_names_one_is_no_match():
+    synonyms = Synonyms([Synonym("B.Tech", "", "none"), Synonym("SQL", "use SQL")])
+    matcher = _matcher("computer science", "use SQL", synonyms=synonyms)
+    assert _best(matcher, "B.Tech/Computer Science theory") is None
+    assert _best(matcher, "Computer Science theory") == "computer science"
+    assert _best(matcher, "B.Tech/SQL") == "use SQL"
