@@ -26,14 +26,18 @@ class DescriptionIndex:
     def __init__(self, skills: Iterable[Skill]) -> None:
         self._words: dict[str, tuple[str, ...]] = {}
         by_name: dict[str, list[str]] = {}
+        common: set[str] = set()
         for skill in skills:
-            names = _names(skill.description)
+            names, lower = _names(skill.description)
+            common |= lower
             if not names:
                 continue
             self._words[skill.uri] = tokens(skill.description)
             for name in names:
                 by_name.setdefault(name, []).append(skill.uri)
-        self._by_name = {name: tuple(uris) for name, uris in by_name.items()}
+        # A word also written in lower case ("beam") is a common word, not a name.
+        self._by_name = {name: tuple(uris) for name, uris in by_name.items()
+                         if name not in common}
 
     def mentioning(self, words: tuple[str, ...]) -> list[str]:
         """The skills whose description names `words` (a name, then its other words in a
@@ -45,13 +49,18 @@ class DescriptionIndex:
         return found if len(found) <= MAX_DESCRIPTIONS else []
 
 
-def _names(description: str) -> set[str]:
+def _names(description: str) -> tuple[set[str], set[str]]:
+    """The words of a description written as names inside a sentence, and those
+    written in lower case."""
     names: set[str] = set()
+    lower: set[str] = set()
     for sentence in _SENTENCES.split(description):
-        for word in sentence.split()[1:]:
-            if word[:1].isupper() or any(ch.isupper() for ch in word[1:]):
+        for position, word in enumerate(sentence.split()):
+            if word.islower():
+                lower.update(tokens(word))
+            elif position and (word[:1].isupper() or any(ch.isupper() for ch in word[1:])):
                 names.update(tokens(word))
-    return names
+    return names, lower
 
 
 def _contains(text: tuple[str, ...], words: tuple[str, ...]) -> bool:

@@ -30,7 +30,7 @@ from ._normalise import compact, normalise, spelling_key, stem, tokens
 from ._phrases import Reading, Variant, content_words, read_phrase
 from ._synonyms import Synonym, Synonyms, load_synonyms, term_key
 
-DEFAULT_THRESHOLD = 0.58
+DEFAULT_THRESHOLD = 0.60
 
 _LABEL_CONFIDENCE = {PREFERRED: 1.0, ALTERNATIVE: 0.97, HIDDEN: 0.95}
 # A synonym is a curator's statement, trusted above alternative and hidden labels.
@@ -62,6 +62,8 @@ _MENTIONED_CONFIDENCE = 0.68
 _MENTIONED_WORD_CONFIDENCE = 0.65
 _ONE_WORD_IN_LONGER_LABEL = 0.88
 _MAX_SPAN = 6
+# A term spotted in a phrase scores from this (explaining none of it) to 0.95 (all of it).
+_SPOT_BASE = 0.45
 _FUZZY_SHORTLIST = 30
 # A single word spotted in a longer phrase must be rarer than this among labels.
 _DISTINCTIVE_WORD_LABELS = 40
@@ -439,7 +441,8 @@ class Matcher:
         for hit, _start, _end in spans:
             coverage = sum(weights[i] for i in positions_by_uri[hit.uri]) / total
             note = f", {variant.note}" if variant.note else ""
-            hits.append(_Hit(hit.uri, hit.confidence * variant.factor * (0.45 + 0.5 * coverage),
+            share = _SPOT_BASE + (0.95 - _SPOT_BASE) * coverage
+            hits.append(_Hit(hit.uri, hit.confidence * variant.factor * share,
                              f"{hit.reason}, spotted in the phrase ({coverage:.0%} of it){note}",
                              hit.kind_rank))
         return hits

@@ -44,7 +44,8 @@ credly acclaim accredible badgr comptia isaca pmi axelos hashicorp
 
 # Runs of letters and digits (with "+", "#" and "."), as in "ZoomInfo", "C++" or "Node.js".
 _WRITTEN_WORD = re.compile(r"[A-Za-z0-9+#.\u00c0-\uffff]+")
-_CAPITALS = re.compile(r"\b[A-Z][A-Z0-9]+\b")
+# Words in capitals ("SHRM") or with a capital inside ("gRPC", "iOS").
+_CAPITALS = re.compile(r"\b(?:[A-Z][A-Z0-9]+|[a-z]+[A-Z][A-Za-z0-9]*)\b")
 _PART_SEPARATORS = re.compile(r"\s*(?:[/,;|:]|\s-\s|\s–\s)\s*")
 
 
@@ -71,7 +72,8 @@ class Reading:
     variants: tuple[Variant, ...]
     qualifier: tuple[str, ...]
     parts: tuple[str, ...]
-    # Words written in capitals ("SHRM"): acronyms, never misspellings of other words.
+    # Words written in capitals or with a capital inside ("SHRM", "gRPC"): acronyms and
+    # names, never misspellings of other words.
     acronyms: frozenset[str] = frozenset()
     # Positions i of the phrase's words where word i + 1 is the same written word
     # ("Zoom" and "Info" in "ZoomInfo"): no term is spotted in part of a written word.

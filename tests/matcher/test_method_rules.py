@@ -203,3 +203,17 @@ def test_a_list_with_a_part_that_names_no_skill_and_none_that_names_one_is_no_ma
     assert _best(matcher, "B.Tech/Computer Science theory") is None
     assert _best(matcher, "Computer Science theory") == "computer science"
     assert _best(matcher, "B.Tech/SQL") == "use SQL"
+
+
+def test_a_word_with_a_capital_inside_is_a_name_not_a_misspelling():
+    matcher = _matcher("gel permeation chromatography", "GPC")
+    assert _best(matcher, "grpc") is not None
+    assert _best(matcher, "gRPC") is None
+
+
+def test_a_word_a_description_also_writes_in_lower_case_is_no_name():
+    descriptions = {"fasten treads": "Fix the treads to the Beam. Check that each beam is level.",
+                    "manage virtualisation": "Run hosts with Xen."}
+    matcher = _matcher(*descriptions, descriptions=descriptions)
+    assert _best(matcher, "Apache Beam") is None
+    assert _best(matcher, "Xen") == "manage virtualisation"
