@@ -175,7 +175,10 @@ class LabelIndex:
             led = self._led_by.get(stem_)
             if led is not None:
                 shared[led] -= self._verb_discount(stem_)
-        found = np.unique(np.concatenate([self._posting_arrays[s] for s in usable]))
+        if len(usable) == 1:
+            found = self._posting_arrays[usable[0]]
+        else:
+            found = np.unique(np.concatenate([self._posting_arrays[s] for s in usable]))
         scores = 2 * shared[found] / (query_weight + self._bag_weights[found])
         shared[found] = 0.0
         if len(found) > limit:

@@ -459,11 +459,13 @@ class Matcher:
             query_key = " ".join(words)
             for position, overlap in self.index.overlap(query_bag, _FUZZY_SHORTLIST):
                 entry = self.index.entries[position]
+                scale = _FUZZY_CEILING * _LABEL_CONFIDENCE[entry.kind] * variant.factor
+                if scale * (0.7 * overlap + 0.3) < self.threshold:
+                    continue  # below the threshold however alike the strings look
                 surface = _surface(query_key, entry.key)
                 if len(query_bag) == 1 and surface < _ONE_STEM_SURFACE:
                     continue
-                score = (_FUZZY_CEILING * _LABEL_CONFIDENCE[entry.kind] * variant.factor
-                         * (0.7 * overlap + 0.3 * surface / 100))
+                score = scale * (0.7 * overlap + 0.3 * surface / 100)
                 if len(query_bag) == 1 and len(entry.bag) > 1:
                     # One word found inside a longer label ("airflow" in "airflow analysis")
                     # is weak evidence.
