@@ -2,8 +2,14 @@
 
     python bench/match.py [--esco DIR] [--bench CSV] [--show-failures]
 
---bench (alias --dev) scores any CSV with the dev split's columns (phrase, expected_uris, ...),
-for example bench/validation.csv; it defaults to the shared dev split.
+--bench (alias --dev) scores any CSV with the dev split's columns (phrase, expected_uris, ...);
+it defaults to the shared dev split. The project's own labelled sets, written to the shared
+split's labelling policy without looking at the matcher:
+- bench/validation.csv: 200 phrases, general badge and job-post vocabulary;
+- bench/validation2.csv: 369 phrases by field, a third of them Lightcast Open Skills names
+  drawn at random (many obscure); their failures guided method work;
+- bench/holdout.csv: 208 phrases labelled the same way, kept out of method work until
+  measured.
 
 Prints top-1 accuracy on labelled rows, "none" rejection on unlabelled rows, phrases per
 second once the index is built (a cold first pass, before any phrase has been matched, and

@@ -22,7 +22,7 @@ course training specialization associate practitioner beginner intermediate
 awareness overview understanding ability familiarity familiar sound solid
 bootcamp masterclass nanodegree badge credential exam
 hands exp exposure like etc
-studio suite edition enterprise premium
+edition enterprise premium
 """)
 
 # Words that mark a phrase as a credential's title rather than a skill.
