@@ -64,6 +64,7 @@ _ONE_WORD_IN_LONGER_LABEL = 0.88
 _MAX_SPAN = 6
 # A term spotted in a phrase scores from this (explaining none of it) to 0.95 (all of it).
 _SPOT_BASE = 0.45
+_UNKNOWN_WORD_SHARE = 0.5
 _FUZZY_SHORTLIST = 30
 # A single word spotted in a longer phrase must be rarer than this among labels.
 _DISTINCTIVE_WORD_LABELS = 40
@@ -409,7 +410,8 @@ class Matcher:
                             yield hit, start, start + size
 
     def _distinctive(self, word: str) -> bool:
-        return (len(word) >= 3 and not word.isdigit() and word not in FUNCTION_WORDS
+        return ((len(word) >= 3 or word[-1] in "+#") and not word.isdigit()
+                and word not in FUNCTION_WORDS
                 and self.index.label_count(stem(word)) <= _DISTINCTIVE_WORD_LABELS)
 
     def _as_written_and_corrected(self, reading: Reading) -> list[Variant]:
@@ -428,7 +430,7 @@ class Matcher:
         if len(words) < 2:
             return []
         meaningful = set(content_words(words))
-        weights = [self.index.weight(stem(w)) if w in meaningful and w not in FUNCTION_WORDS
+        weights = [self._explaining_weight(w) if w in meaningful and w not in FUNCTION_WORDS
                    else 0.0 for w in words]
         total = sum(weights)
         if total <= 0:
@@ -446,6 +448,14 @@ class Matcher:
                              f"{hit.reason}, spotted in the phrase ({coverage:.0%} of it){note}",
                              hit.kind_rank))
         return hits
+
+    def _explaining_weight(self, word: str) -> float:
+        """How much of a phrase a word is: its rarity among labels; a word no label or
+        synonym has ("SysOps", "CKAD") is most often a product or exam name beside the
+        term, so it counts as a word of middling rarity."""
+        if word in self.index.vocabulary:
+            return self.index.weight(stem(word))
+        return _UNKNOWN_WORD_SHARE * self.index.weight(stem(word))
 
     def _fuzzy(self, reading: Reading) -> list[_Hit]:
         """Labels sharing the phrase's rarer stems, scored by weighted overlap and by

@@ -217,3 +217,16 @@ def test_a_word_a_description_also_writes_in_lower_case_is_no_name():
     matcher = _matcher(*descriptions, descriptions=descriptions)
     assert _best(matcher, "Apache Beam") is None
     assert _best(matcher, "Xen") == "manage virtualisation"
+
+
+def test_a_word_no_label_has_weighs_less_beside_a_spotted_term():
+    synonyms = Synonyms([Synonym("aws", "cloud technologies", "broader")])
+    matcher = _matcher("cloud technologies", "system operations", "operations research",
+                       synonyms=synonyms)
+    # "SysOps" is in no label: an exam's name beside the term it is about.
+    assert _best(matcher, "AWS Certified SysOps Administrator") == "cloud technologies"
+
+
+def test_c_sharp_is_a_distinctive_word():
+    matcher = _matcher("C#", "C", "computer programming")
+    assert _best(matcher, "Good knowledge of C# and LINQ") == "C#"
