@@ -8,8 +8,8 @@ split's labelling policy without looking at the matcher:
 - bench/validation.csv: 200 phrases, general badge and job-post vocabulary;
 - bench/validation2.csv: 369 phrases by field, a third of them Lightcast Open Skills names
   drawn at random (many obscure); their failures guided method work;
-- bench/holdout.csv: 208 phrases labelled the same way, kept out of method work until
-  measured.
+- bench/holdout.csv, bench/holdout2.csv: 208 and 215 phrases labelled the same way, each
+  kept out of method work until it was first measured.
 
 Prints top-1 accuracy on labelled rows, "none" rejection on unlabelled rows, phrases per
 second once the index is built (a cold first pass, before any phrase has been matched, and
