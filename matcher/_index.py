@@ -158,29 +158,44 @@ class LabelIndex:
     def label_count(self, stem_: str) -> int:
         return len(self._postings.get(stem_, ()))
 
-    def overlap(self, bag: frozenset[str], limit: int) -> list[tuple[int, float]]:
-        """The `limit` labels with the highest weighted Dice overlap with `bag`.
+    def overlap(self, bag: frozenset[str], limit: int,
+                minimum: float = 0.0) -> list[tuple[int, float]]:
+        """The `limit` labels with the highest weighted Dice overlap with `bag`, of those
+        that may reach `minimum`.
 
         Only labels sharing a stem that is not too common are considered (the blocking
         step); the overlap is accumulated in one reusable array, so no label is scanned
-        that shares nothing with the phrase.
+        that shares nothing with the phrase. Labels that share only common stems, whose
+        weights cannot add up to `minimum`, are not gathered at all.
         """
         query_weight = sum(self.weight(s) for s in bag)
-        usable = [s for s in bag if 0 < self.label_count(s) <= _BLOCKING_LIMIT]
+        usable = sorted((s for s in bag if 0 < self.label_count(s) <= _BLOCKING_LIMIT),
+                        key=self.label_count)
         if not usable:
             return []
+        # Gather the labels of the rarest stems, until a label sharing only the commoner
+        # ones (all of them, and nothing else) could not reach `minimum`.
+        commoner = sum(self._weights[s] for s in usable)
+        gathered = 0
+        while gathered < len(usable):
+            commoner -= self._weights[usable[gathered]]
+            gathered += 1
+            if 2 * commoner / (query_weight + commoner) < minimum:
+                break
         shared = self._shared
         for stem_ in usable:
             shared[self._posting_arrays[stem_]] += self._weights[stem_]
             led = self._led_by.get(stem_)
             if led is not None:
                 shared[led] -= self._verb_discount(stem_)
-        if len(usable) == 1:
+        if gathered == 1:
             found = self._posting_arrays[usable[0]]
         else:
-            found = np.unique(np.concatenate([self._posting_arrays[s] for s in usable]))
+            found = np.unique(np.concatenate([self._posting_arrays[s]
+                                              for s in usable[:gathered]]))
         scores = 2 * shared[found] / (query_weight + self._bag_weights[found])
-        shared[found] = 0.0
+        for stem_ in usable:
+            shared[self._posting_arrays[stem_]] = 0.0
         if len(found) > limit:
             best = np.argpartition(-scores, limit)[:limit]
             found, scores = found[best], scores[best]

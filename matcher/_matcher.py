@@ -467,7 +467,9 @@ class Matcher:
             if not query_bag:
                 continue
             query_key = " ".join(words)
-            for position, overlap in self.index.overlap(query_bag, _FUZZY_SHORTLIST):
+            # The overlap below which no label can clear the threshold.
+            minimum = (self.threshold / _FUZZY_CEILING - 0.3) / 0.7
+            for position, overlap in self.index.overlap(query_bag, _FUZZY_SHORTLIST, minimum):
                 entry = self.index.entries[position]
                 scale = _FUZZY_CEILING * _LABEL_CONFIDENCE[entry.kind] * variant.factor
                 if scale * (0.7 * overlap + 0.3) < self.threshold:

@@ -136,3 +136,19 @@ def test_occupations_can_be_searched_by_name(starter, phrase):
     hits = starter.search_occupations(phrase, limit=3)
     assert hits and hits[0].score >= hits[-1].score
     assert phrase.split()[0].lower() in hits[0].role.label.lower()
+
+
+def test_the_overlap_gathers_every_label_that_can_reach_the_minimum(starter_matcher):
+    from matcher._index import bag_of_stems
+    from matcher._normalise import tokens
+
+    index = starter_matcher.index
+    for phrase in ("data management plan", "strategic management", "cloud data storage",
+                   "project management software", "customer data analysis report"):
+        bag = bag_of_stems(tokens(phrase))
+        everything = {p: s for p, s in index.overlap(bag, limit=10_000)}
+        pruned = {p: s for p, s in index.overlap(bag, limit=10_000, minimum=0.58)}
+        assert {p for p, s in everything.items() if s >= 0.58} <= pruned.keys()
+        assert all(abs(everything[p] - s) < 1e-9 for p, s in pruned.items())
+        # Labels sharing only a common word are not gathered at all.
+        assert len(pruned) < len(everything)
