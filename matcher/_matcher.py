@@ -361,9 +361,9 @@ class Matcher:
         return []
 
     def _narrower_labels(self, key: str, verbs: frozenset[str]) -> tuple[_Hit, ...]:
-        """Labels that are a verb (and particles) followed by the words of the term `key`,
-        which the table only maps to a broader skill: "follow up accounts receivables" for
-        "accounts receivable"."""
+        """Labels that are a verb (and particles), or a generic verb and one word, followed
+        by the words of the term `key`, which the table only maps to a broader skill:
+        "follow up accounts receivables" for "accounts receivable"."""
         words = [w for w in content_words(tuple(key.split())) if w not in FUNCTION_WORDS]
         if len(words) < 2:
             return ()
@@ -377,7 +377,10 @@ class Matcher:
             if len(label_words) <= size or label_words[-size:] != words:
                 continue
             verb, *rest = label_words[:-size]
-            if verb in verbs and all(w in _PARTICLES for w in rest):
+            # "follow up" + the term, or "perform" + one word + the term ("perform software
+            # unit testing" for "unit testing").
+            if ((verb in verbs and all(w in _PARTICLES for w in rest))
+                    or (not rest and entry.key.split(" ", 1)[0] in FUNCTION_WORDS)):
                 hits.append(_Hit(entry.uri, _NARROWER_LABEL_CONFIDENCE,
                                  f"{entry.kind} '{entry.text}' names '{key}' more closely than "
                                  "the synonyms table's broader skill", KIND_RANK[entry.kind]))

@@ -94,6 +94,14 @@ def test_a_broader_synonym_yields_to_a_label_that_is_a_verb_plus_its_term():
     assert _best(matcher, "Unit Testing") == "execute software tests"
 
 
+def test_a_broader_synonym_yields_to_a_generic_verb_one_word_and_its_term():
+    synonyms = Synonyms([Synonym("unit testing", "execute software tests", "broader")])
+    matcher = _matcher("execute software tests", "perform software unit testing",
+                       synonyms=synonyms)
+    [best, *_] = matcher.match("Unit Testing")
+    assert best.label == "perform software unit testing" and "more closely" in best.reason
+
+
 def test_filler_set_aside_must_not_leave_one_common_word_matching_an_alt_label():
     common = [f"computer topic{n}" for n in range(45)]  # "computer" is in many labels
     matcher = _matcher(("computer equipment", "computer"), ("container orchestration", "kubernetes"),
