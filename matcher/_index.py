@@ -94,18 +94,17 @@ class LabelIndex:
         self.verbs = _label_verbs(taxonomy)
         # A label's leading verb counts for less, on both sides of the overlap: phrases name
         # the object ("Computer Animation") more often than the act ("develop animations").
+        leading = [self._leading_verb(entry) for entry in self.entries]
         led: dict[str, list[int]] = {}
-        for position, entry in enumerate(self.entries):
-            verb = self._leading_verb(entry)
+        for position, verb in enumerate(leading):
             if verb:
                 led.setdefault(verb, []).append(position)
         self._led_by = {s: np.array(ids, dtype=np.int32) for s, ids in led.items()}
         self._bag_weights = np.array([
-            sum(self._weights[s] for s in e.bag) - self._verb_discount(self._leading_verb(e))
-            for e in self.entries])
+            sum(self._weights[s] for s in entry.bag) - self._verb_discount(verb)
+            for entry, verb in zip(self.entries, leading)])
         self._shared = np.zeros(len(self.entries))
-        for word in known_words:
-            vocabulary[word] += 0
+        vocabulary.update(dict.fromkeys(known_words, 0))  # known, though in no label
         self.vocabulary = vocabulary
         self._deletions = _deletion_index(w for w in vocabulary if len(w) >= _MIN_CORRECTABLE_LENGTH - 1)
 

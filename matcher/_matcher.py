@@ -57,6 +57,7 @@ _SPELLING_FACTOR = 0.93
 _GENERIC_REMAINDER_FACTOR = 0.6
 _PART_FACTOR = 0.9
 _FUZZY_CEILING = 0.85
+_OVERLAP_SHARE = 0.7
 # A name found in one or two skill descriptions, and in no label.
 _MENTIONED_CONFIDENCE = 0.68
 _MENTIONED_WORD_CONFIDENCE = 0.65
@@ -146,16 +147,16 @@ class Matcher:
             hits += self._spot_in_phrase(reading)
         if not hits:
             hits = self._read_parts(reading)
-            if _NOT_A_SKILL in hits and not self._clears(hits):
-                # A list with a part known to name no skill ("B.Tech/B.E. in Computer
-                # Science") and no part that names one is no skill either.
-                return []
             if not self._clears(hits):
+                if _NOT_A_SKILL in hits:
+                    # A list with a part known to name no skill ("B.Tech/B.E. in Computer
+                    # Science") and no part that names one is no skill either.
+                    return []
                 # Spotted terms that explain only part of the phrase compete with labels
                 # that resemble all of it.
                 hits += self._spot_in_phrase(reading) + self._fuzzy(reading)
-            if not self._clears(hits):
-                hits += self._mentioned(reading)
+                if not self._clears(hits):
+                    hits += self._mentioned(reading)
         return self._best(hits, limit)
 
     def _clears(self, hits: list[_Hit]) -> bool:
@@ -464,23 +465,24 @@ class Matcher:
         """Labels sharing the phrase's rarer stems, scored by weighted overlap and by
         rapidfuzz's similarity of the whole strings."""
         hits: list[_Hit] = []
+        # The overlap below which no label can clear the threshold, however alike it looks.
+        minimum = ((self.threshold / _FUZZY_CEILING - (1 - _OVERLAP_SHARE))
+                   / _OVERLAP_SHARE)
         for variant in self._as_written_and_corrected(reading):
             words = content_words(variant.words)
             query_bag = bag_of_stems(words)
             if not query_bag:
                 continue
             query_key = " ".join(words)
-            # The overlap below which no label can clear the threshold.
-            minimum = (self.threshold / _FUZZY_CEILING - 0.3) / 0.7
             for position, overlap in self.index.overlap(query_bag, _FUZZY_SHORTLIST, minimum):
                 entry = self.index.entries[position]
                 scale = _FUZZY_CEILING * _LABEL_CONFIDENCE[entry.kind] * variant.factor
-                if scale * (0.7 * overlap + 0.3) < self.threshold:
+                if scale * _fuzzy_likeness(overlap, 100) < self.threshold:
                     continue  # below the threshold however alike the strings look
                 surface = _surface(query_key, entry.key)
                 if len(query_bag) == 1 and surface < _ONE_STEM_SURFACE:
                     continue
-                score = scale * (0.7 * overlap + 0.3 * surface / 100)
+                score = scale * _fuzzy_likeness(overlap, surface)
                 if len(query_bag) == 1 and len(entry.bag) > 1:
                     # One word found inside a longer label ("airflow" in "airflow analysis")
                     # is weak evidence.
@@ -526,6 +528,11 @@ class Matcher:
     def _match(self, hit: _Hit) -> Match:
         label = self.taxonomy.skills[hit.uri].label
         return Match(hit.uri, label, round(min(hit.confidence, 1.0), 3), hit.reason)
+
+
+def _fuzzy_likeness(overlap: float, surface: float) -> float:
+    """Weighted overlap of stems, and surface similarity (0..100) of the whole strings."""
+    return _OVERLAP_SHARE * overlap + (1 - _OVERLAP_SHARE) * surface / 100
 
 
 def _surface(query: str, label: str) -> float:

@@ -84,7 +84,7 @@ def read_phrase(phrase: str) -> Reading:
     head, qualifier = split_parenthetical(phrase)
     full, glued = _written_words(phrase)
     variants: list[Variant] = [Variant(full, 1.0)]
-    head_words = tokens(head)
+    head_words, _ = _written_words(head)
     if qualifier and head_words:
         variants.append(Variant(head_words, 0.97, f"without '({qualifier})'"))
     _add_reduced(variants, head_words)

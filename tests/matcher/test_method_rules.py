@@ -195,6 +195,8 @@ def test_no_term_is_spotted_in_part_of_a_written_word():
     assert _best(matcher, "Zoom Info") == "collaborate online"
     # A vendor's name written as one word is still a vendor's name.
     assert _best(matcher, "HubSpot Email Marketing Certification") == "execute email marketing"
+    [best] = matcher.match("HubSpot Email Marketing")
+    assert "ignoring 'hubspot'" in best.reason  # set aside in every reading, not only spotting
 
 
 def test_a_labels_leading_verb_counts_for_less_in_the_overlap():
