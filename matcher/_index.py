@@ -104,6 +104,7 @@ class LabelIndex:
             sum(self._weights[s] for s in entry.bag) - self._verb_discount(verb)
             for entry, verb in zip(self.entries, leading)])
         self._shared = np.zeros(len(self.entries))
+        self._restored = np.zeros(len(self.entries))
         vocabulary.update(dict.fromkeys(known_words, 0))  # known, though in no label
         self.vocabulary = vocabulary
         self._deletions = _deletion_index(w for w in vocabulary if len(w) >= _MIN_CORRECTABLE_LENGTH - 1)
@@ -182,19 +183,24 @@ class LabelIndex:
             if 2 * commoner / (query_weight + commoner) < minimum:
                 break
         shared = self._shared
+        restored = self._restored
         for stem_ in usable:
             shared[self._posting_arrays[stem_]] += self._weights[stem_]
             led = self._led_by.get(stem_)
             if led is not None:
-                shared[led] -= self._verb_discount(stem_)
+                # The phrase names the act too ("Release Management"): the verb counts fully.
+                restored[led] += self._verb_discount(stem_)
         if gathered == 1:
             found = self._posting_arrays[usable[0]]
         else:
             found = np.unique(np.concatenate([self._posting_arrays[s]
                                               for s in usable[:gathered]]))
-        scores = 2 * shared[found] / (query_weight + self._bag_weights[found])
+        scores = 2 * shared[found] / (query_weight + self._bag_weights[found] + restored[found])
         for stem_ in usable:
             shared[self._posting_arrays[stem_]] = 0.0
+            led = self._led_by.get(stem_)
+            if led is not None:
+                restored[led] = 0.0
         if len(found) > limit:
             best = np.argpartition(-scores, limit)[:limit]
             found, scores = found[best], scores[best]

@@ -27,7 +27,7 @@ from ._index import (ALTERNATIVE, FUNCTION_WORDS, HIDDEN, KIND_RANK, PREFERRED,
                      LabelIndex, bag_of_stems)
 from ._model import Taxonomy
 from ._normalise import compact, normalise, spelling_key, stem, tokens
-from ._phrases import Reading, Variant, content_words, read_phrase
+from ._phrases import WORD_ABBREVIATIONS, Reading, Variant, content_words, read_phrase
 from ._synonyms import Synonym, Synonyms, load_synonyms, term_key
 
 DEFAULT_THRESHOLD = 0.60
@@ -197,7 +197,7 @@ class Matcher:
         hits: list[_Hit] = []
         as_spelt = spelling_key(reading.phrase)
         for variant in reading.variants:
-            for candidate in (variant, self._corrected(variant, reading.acronyms)):
+            for candidate in (variant, self._corrected(variant, reading)):
                 if candidate is None:
                     continue
                 spelt = as_spelt if candidate is reading.variants[0] else None
@@ -321,8 +321,11 @@ class Matcher:
             return frozenset()
         return bag_of_stems(tokens(f"{skill.label} {skill.description}"))
 
-    def _corrected(self, variant: Variant, acronyms: frozenset[str]) -> Variant | None:
-        fixes = {w: self.index.correct(w) for w in variant.words if w not in acronyms}
+    def _corrected(self, variant: Variant, reading: Reading) -> Variant | None:
+        """`variant` with misspelt words corrected and shortened words written out."""
+        parts = reading.word_parts
+        fixes = {w: (w not in parts and WORD_ABBREVIATIONS.get(w)) or self.index.correct(w)
+                 for w in variant.words if w not in reading.acronyms}
         fixes = {w: c for w, c in fixes.items() if c and w not in self.synonyms}
         if not fixes:
             return None
@@ -420,7 +423,7 @@ class Matcher:
 
     def _as_written_and_corrected(self, reading: Reading) -> list[Variant]:
         """The phrase as written and, if a word is misspelt, corrected."""
-        corrected = self._corrected(reading.variants[0], reading.acronyms)
+        corrected = self._corrected(reading.variants[0], reading)
         return [reading.variants[0], corrected] if corrected else [reading.variants[0]]
 
     def _spot_in_phrase(self, reading: Reading) -> list[_Hit]:
@@ -436,6 +439,10 @@ class Matcher:
         meaningful = set(content_words(words))
         weights = [self._explaining_weight(w) if w in meaningful and w not in FUNCTION_WORDS
                    else 0.0 for w in words]
+        for position in sorted(glued):
+            # One written word ("SysOps") weighs as one word, however many tokens it gave.
+            weights[position + 1] = max(weights[position], weights[position + 1])
+            weights[position] = 0.0
         total = sum(weights)
         if total <= 0:
             return []

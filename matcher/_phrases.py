@@ -42,6 +42,27 @@ upgrad nptel great infosys springboard hubspot academy skillsoft pluralsight dat
 credly acclaim accredible badgr comptia isaca pmi axelos hashicorp
 """)
 
+# Shortened words of job posts and profiles ("Project Mgmt", "Cyber Sec", "Cust. Support"),
+# read as the word they shorten; only where that word is the one a skill phrase means.
+WORD_ABBREVIATIONS = {
+    abbreviation: tokens(word)[0]
+    for word, abbreviations in (
+        ("management", "mgmt mgt mngmt mgmnt"), ("administration", "admin"),
+        ("development", "dev devt devp"), ("security", "sec"), ("customer", "cust"),
+        ("engineering", "engg engr"), ("service", "svc svcs"), ("accounting", "acct accts"),
+        ("marketing", "mktg mkt"), ("communication", "comm comms"),
+        ("infrastructure", "infra"), ("environment", "env"), ("configuration", "config"),
+        ("authentication", "auth"), ("programming", "prog"), ("manager", "mgr"),
+        ("executive", "exec"), ("government", "govt"), ("department", "dept"),
+        ("organization", "org"), ("international", "intl"),
+        ("software", "sw"), ("hardware", "hw"), ("documentation", "docs"),
+        ("requirement", "req reqs"), ("specification", "spec specs"), ("business", "biz"),
+        ("manufacturing", "mfg"), ("quality", "qlty"), ("assistant", "asst"),
+        ("coordination", "coord"), ("equipment", "eqpt equip"), ("maintenance", "maint"),
+    )
+    for abbreviation in abbreviations.split()
+}
+
 # Runs of letters and digits (with "+", "#" and "."), as in "ZoomInfo", "C++" or "Node.js".
 _WRITTEN_WORD = re.compile(r"[A-Za-z0-9+#.\u00c0-\uffff]+")
 # Words in capitals ("SHRM") or with a capital inside ("gRPC", "iOS").
@@ -78,6 +99,12 @@ class Reading:
     # Positions i of the phrase's words where word i + 1 is the same written word
     # ("Zoom" and "Info" in "ZoomInfo"): no term is spotted in part of a written word.
     glued: frozenset[int] = frozenset()
+
+    @property
+    def word_parts(self) -> frozenset[str]:
+        """Words that are part of a longer written word ("dev" in "DevOps")."""
+        words = self.variants[0].words
+        return frozenset(words[i] for position in self.glued for i in (position, position + 1))
 
 
 def read_phrase(phrase: str) -> Reading:

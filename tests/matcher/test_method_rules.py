@@ -240,3 +240,35 @@ def test_a_word_no_label_has_weighs_less_beside_a_spotted_term():
 def test_c_sharp_is_a_distinctive_word():
     matcher = _matcher("C#", "C", "computer programming")
     assert _best(matcher, "Good knowledge of C# and LINQ") == "C#"
+
+
+def test_a_labels_leading_verb_counts_fully_when_the_phrase_names_the_act_too():
+    matcher = _matcher("manage software releases", "manage budgets", "manage staff",
+                       "manage stock", "manage risks", "manage projects", "release animals",
+                       "software")
+    assert _best(matcher, "Release Management") == "manage software releases"
+
+
+def test_a_shortened_word_is_read_as_the_word_it_shortens():
+    matcher = _matcher("cyber security", "customer service", "project management", "cyber")
+    [best, *_] = matcher.match("Cyber Sec")
+    assert best.label == "cyber security" and "'sec' read as 'security'" in best.reason
+    assert _best(matcher, "Cust. Service") == "customer service"
+    assert _best(matcher, "Project Mgmt") == "project management"
+
+
+def test_a_shortened_word_inside_a_longer_written_word_is_left_alone():
+    matcher = _matcher("DevOps", "development", "operations research")
+    assert _best(matcher, "DevOps") == "DevOps"
+    [best] = matcher.match("Dev")
+    assert best.label == "development" and "read as" in best.reason
+
+
+def test_a_written_word_weighs_as_one_word_however_many_tokens_it_gives():
+    synonyms = Synonyms([Synonym("aws", "cloud technologies", "broader")])
+    matcher = _matcher("cloud technologies", "system architecture", "operations research",
+                       synonyms=synonyms)
+    [split] = matcher.match("AWS SysOps")
+    [apart] = matcher.match("AWS Sys Ops")
+    assert split.label == "cloud technologies"
+    assert split.confidence > apart.confidence
