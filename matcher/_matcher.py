@@ -490,7 +490,8 @@ class Matcher:
                 if len(query_bag) == 1 and surface < _ONE_STEM_SURFACE:
                     continue
                 score = scale * _fuzzy_likeness(overlap, surface)
-                if len(query_bag) == 1 and len(entry.bag) > 1:
+                if (len(query_bag) == 1 and len(entry.bag) > 1
+                        and not self._names_the_act(query_key, entry.key)):
                     # One word found inside a longer label ("airflow" in "airflow analysis")
                     # is weak evidence.
                     score *= _ONE_WORD_IN_LONGER_LABEL
@@ -500,6 +501,17 @@ class Matcher:
                                      f"{entry.kind} '{entry.text}' \u2248 '{reading.phrase}' "
                                      f"(fuzzy {surface:.0f}{note})", KIND_RANK[entry.kind]))
         return hits
+
+    def _names_the_act(self, word: str, key: str) -> bool:
+        """Whether a one-word phrase is another form of the first word (the verb) of a
+        label, and of no other skill's label ("Proofreading": "proofread text")."""
+        first = key.split(" ", 1)[0]
+        word_stem = stem(word)
+        if first == word or stem(first) != word_stem:
+            return False
+        led = {self.index.entries[p].uri for p in self.index.postings(word_stem)
+               if stem(self.index.entries[p].key.split(" ", 1)[0]) == word_stem}
+        return len(led) == 1
 
     def _mentioned(self, reading: Reading) -> list[_Hit]:
         """Skills whose description names the phrase, or the one word of it that no label

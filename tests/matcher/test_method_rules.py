@@ -272,3 +272,11 @@ def test_a_written_word_weighs_as_one_word_however_many_tokens_it_gives():
     [apart] = matcher.match("AWS Sys Ops")
     assert split.label == "cloud technologies"
     assert split.confidence > apart.confidence
+
+
+def test_one_word_naming_the_act_of_the_only_label_led_by_its_verb_is_no_weak_evidence():
+    matcher = _matcher("proofread text", "text messaging", "write text", "edit text")
+    assert _best(matcher, "Proofreading") == "proofread text"
+    # A word that leads several skills' labels names none of them in particular.
+    matcher = _matcher("schedule shifts", "schedule production", "shift work", "production")
+    assert _best(matcher, "Scheduling") is None
