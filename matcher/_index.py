@@ -214,12 +214,15 @@ class LabelIndex:
         if word.endswith("s") and word[:-1] in self.vocabulary:
             # The plural of a known word ("apis", "kpis"), never a typo of another ("axis").
             return word[:-1]
+        # A misspelt word ending in "s" lost it to the singular ("busines" gave "busine").
+        written = (word, word + "s")
         options: set[str] = set()
-        for variant in (word, *_deletions_of(word)):
-            options.update(self._deletions.get(variant, ()))
+        for form in written:
+            for variant in (form, *_deletions_of(form)):
+                options.update(self._deletions.get(variant, ()))
         # Typos rarely hit the first letter; requiring it avoids "docker" -> "locker".
-        close = [w for w in options if w[0] == word[0]
-                 and DamerauLevenshtein.distance(word, w, score_cutoff=1) <= 1]
+        close = [w for w in options if w[0] == word[0] and any(
+            DamerauLevenshtein.distance(form, w, score_cutoff=1) <= 1 for form in written)]
         if not close:
             return None
         return max(close, key=lambda w: (self.vocabulary[w], w))

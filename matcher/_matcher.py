@@ -15,6 +15,7 @@ Below `threshold`, the answer is no match.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -67,6 +68,11 @@ _MAX_SPAN = 6
 _SPOT_BASE = 0.45
 _UNKNOWN_WORD_SHARE = 0.5
 _FUZZY_SHORTLIST = 30
+# Names that say what they are by their ending: "Backbone.js", "SystemJS" are JavaScript
+# libraries, most often frameworks.
+_NAME_ENDINGS = ((re.compile(r"[a-z0-9]\.?js$", re.IGNORECASE),
+                  ("JavaScript Framework", "JavaScript")),)
+_NAME_ENDING_CONFIDENCE = 0.7
 # A single word spotted in a longer phrase must be rarer than this among labels.
 _DISTINCTIVE_WORD_LABELS = 40
 
@@ -156,7 +162,7 @@ class Matcher:
                 # that resemble all of it.
                 hits += self._spot_in_phrase(reading) + self._fuzzy(reading)
                 if not self._clears(hits):
-                    hits += self._mentioned(reading)
+                    hits += self._mentioned(reading) or self._by_name_ending(reading)
         return self._best(hits, limit)
 
     def _clears(self, hits: list[_Hit]) -> bool:
@@ -184,7 +190,7 @@ class Matcher:
         """Labels and synonyms named in free text, on word boundaries, at reduced confidence."""
         words = tokens(text)
         hits = [_Hit(h.uri, h.confidence * factor, f"{h.reason}, found in text", h.kind_rank)
-                for h, _start, _end in self._spans(words)]
+                for h, _start, _end in self._spans(words) if h is not _NOT_A_SKILL]
         return self._best(hits, limit=None)
 
     # -- readings ---------------------------------------------------------------------------
@@ -396,7 +402,7 @@ class Matcher:
                ) -> Iterable[tuple[_Hit, int, int]]:
         """Label and synonym hits for word spans, longest first, never overlapping, never
         part of a written word (`glued` holds the positions whose next word is the same
-        written word)."""
+        written word). A span known to name no skill gives `_NOT_A_SKILL`."""
         taken = [False] * len(words)
         for size in range(min(_MAX_SPAN, len(words)), 0, -1):
             for start in range(len(words) - size + 1):
@@ -413,8 +419,7 @@ class Matcher:
                 if hits:
                     taken[start:start + size] = [True] * size
                     for hit in hits:
-                        if hit is not _NOT_A_SKILL:
-                            yield hit, start, start + size
+                        yield hit, start, start + size
 
     def _distinctive(self, word: str) -> bool:
         return ((len(word) >= 3 or word[-1] in "+#") and not word.isdigit()
@@ -450,9 +455,15 @@ class Matcher:
         spans = list(self._spans(words, glued))
         for hit, start, end in spans:
             positions_by_uri.setdefault(hit.uri, set()).update(range(start, end))
+        # A phrase mostly about what names no skill ("Spark SQL") evidences no skill in it.
+        unskilled = sum(weights[i] for i in positions_by_uri.pop("", ())) / total
         hits = []
         for hit, _start, _end in spans:
+            if hit is _NOT_A_SKILL:
+                continue
             coverage = sum(weights[i] for i in positions_by_uri[hit.uri]) / total
+            if coverage < unskilled >= 0.5:
+                continue
             note = f", {variant.note}" if variant.note else ""
             share = _SPOT_BASE + (0.95 - _SPOT_BASE) * coverage
             hits.append(_Hit(hit.uri, hit.confidence * variant.factor * share,
@@ -527,6 +538,19 @@ class Matcher:
                 return [_Hit(uri, confidence, f"the description of "
                              f"'{self.taxonomy.skills[uri].label}' names '{text}'", 3)
                         for uri in uris]
+        return []
+
+    def _by_name_ending(self, reading: Reading) -> list[_Hit]:
+        """The skills a name's ending says it belongs to, best first."""
+        words = reading.phrase.split()
+        if len(words) != 1:
+            return []
+        for pattern, labels in _NAME_ENDINGS:
+            if pattern.search(words[0]):
+                return [_Hit(self.index.entries[p].uri, _NAME_ENDING_CONFIDENCE - 0.01 * rank,
+                             f"'{words[0]}' is named as a {labels[-1]} library")
+                        for rank, label in enumerate(labels)
+                        for p in self.index.exact(normalise(label))[:1]]
         return []
 
     # -- results ----------------------------------------------------------------------------

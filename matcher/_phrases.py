@@ -21,7 +21,7 @@ experience experienced proficiency proficient working good strong excellent leve
 course training specialization associate practitioner beginner intermediate
 awareness overview understanding ability familiarity familiar sound solid
 bootcamp masterclass nanodegree badge credential exam
-hands exp exposure like etc
+hands exp exposure like etc applied practical
 edition enterprise premium
 """)
 
@@ -37,7 +37,7 @@ scientist consultant technician
 
 # Names of vendors and course platforms that prefix course and credential titles.
 VENDOR_WORDS = _normalised("""
-google microsoft meta ibm apache adobe oracle cisco coursera udemy edx linkedin simplilearn
+google amazon microsoft meta ibm apache adobe oracle cisco coursera udemy edx linkedin simplilearn
 upgrad nptel great infosys springboard hubspot academy skillsoft pluralsight datacamp
 credly acclaim accredible badgr comptia isaca pmi axelos hashicorp
 """)

@@ -280,3 +280,32 @@ def test_one_word_naming_the_act_of_the_only_label_led_by_its_verb_is_no_weak_ev
     # A word that leads several skills' labels names none of them in particular.
     matcher = _matcher("schedule shifts", "schedule production", "shift work", "production")
     assert _best(matcher, "Scheduling") is None
+
+
+def test_a_misspelt_word_ending_in_s_is_corrected_though_the_singular_took_its_s():
+    matcher = _matcher("business development", "business law", "busing", "personal development")
+    assert _best(matcher, "Busines Development") == "business development"
+
+
+def test_applied_and_practical_qualify_a_skill_without_naming_one():
+    matcher = _matcher("statistics", "medical statistics", "applied kinesiology",
+                       *(f"{w} statistics" for w in ("economic", "sport", "crime")))
+    assert _best(matcher, "Applied Statistics") == "statistics"
+    assert _best(matcher, "Practical Statistics") == "statistics"
+    assert _best(matcher, "Applied Kinesiology") == "applied kinesiology"
+
+
+def test_a_term_known_to_name_no_skill_outweighing_a_spotted_term_vetoes_it():
+    synonyms = Synonyms([Synonym("spark", "", "none"), Synonym("sql", "SQL")])
+    matcher = _matcher("SQL", "SQL Server", "use SQL", "spark plug maintenance", "database queries",
+                       synonyms=synonyms)
+    assert _best(matcher, "Spark SQL") is None
+    assert _best(matcher, "SQL Server on Spark") == "SQL Server"
+
+
+def test_a_name_ending_in_js_is_a_javascript_library():
+    matcher = _matcher("JavaScript Framework", "JavaScript", "backbone surgery")
+    assert [m.label for m in matcher.match("Backbone.js")] == ["JavaScript Framework",
+                                                               "JavaScript"]
+    assert _best(matcher, "SystemJS") == "JavaScript Framework"
+    assert _best(matcher, "Jobs") is None
