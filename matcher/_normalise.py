@@ -148,6 +148,10 @@ def stem(token: str) -> str:
         if token.endswith(suffix) and len(token) - len(suffix) >= 3:
             token = token[: -len(suffix)]
             break
+    else:
+        # "strategy" meets "strategic", "geography" "geographic", "economy" "economic".
+        if token.endswith(("gy", "my", "phy")) and len(token) >= 6:
+            token = token[:-1]
     if len(token) > 3 and token[-1] == token[-2] and token[-1] in "bdgmnprt":
         token = token[:-1]
     return token

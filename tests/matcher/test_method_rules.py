@@ -309,3 +309,10 @@ def test_a_name_ending_in_js_is_a_javascript_library():
                                                                "JavaScript"]
     assert _best(matcher, "SystemJS") == "JavaScript Framework"
     assert _best(matcher, "Jobs") is None
+
+
+def test_a_noun_in_y_meets_its_adjective_in_ic():
+    synonyms = Synonyms([Synonym("marketing", "marketing principles")])
+    matcher = _matcher("plan marketing strategy", "marketing principles", "strategic planning",
+                       "marketing research", "marketing mix", synonyms=synonyms)
+    assert _best(matcher, "Strategic Marketing") == "plan marketing strategy"
