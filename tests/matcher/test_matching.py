@@ -143,7 +143,7 @@ def test_the_overlap_gathers_every_label_that_can_reach_the_minimum(starter_matc
     from matcher._normalise import tokens
 
     index = starter_matcher.index
-    for phrase in ("data management plan", "strategic management", "cloud data storage",
+    for phrase in ("data management plan", "financial risk management", "cloud data storage",
                    "project management software", "customer data analysis report"):
         bag = bag_of_stems(tokens(phrase))
         everything = {p: s for p, s in index.overlap(bag, limit=10_000)}
