@@ -45,6 +45,11 @@ _BLOCKING_LIMIT = 4000
 _MIN_VERB_LABELS = 5
 _LEADING_VERB_SHARE = 0.3
 _MIN_CORRECTABLE_LENGTH = 4
+# A known word found in this few labels, beside a neighbour this many times as frequent,
+# is more likely a misspelling of the neighbour than meant.
+_RARE_WORD_LABELS = 20
+_DOMINANCE = 20
+_MIN_RARE_CORRECTABLE_LENGTH = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,12 +213,22 @@ class LabelIndex:
 
     def correct(self, word: str) -> str | None:
         """The singular of a known word, or else the most frequent vocabulary word one edit
-        away from an unknown `word`, if any."""
-        if word in self.vocabulary or len(word) < _MIN_CORRECTABLE_LENGTH or not word.isalpha():
+        away from an unknown `word`, if any. A rare known word is read as a neighbour that
+        is far more frequent ("planing" as "planning", "assesment" as "assessment")."""
+        if len(word) < _MIN_CORRECTABLE_LENGTH or not word.isalpha():
             return None
+        count = self.vocabulary.get(word)
+        if count is not None:
+            if count > _RARE_WORD_LABELS or len(word) < _MIN_RARE_CORRECTABLE_LENGTH:
+                return None
+            found = self._closest(word)
+            return found if found and self.vocabulary[found] >= _DOMINANCE * count else None
         if word.endswith("s") and word[:-1] in self.vocabulary:
             # The plural of a known word ("apis", "kpis"), never a typo of another ("axis").
             return word[:-1]
+        return self._closest(word)
+
+    def _closest(self, word: str) -> str | None:
         # A misspelt word ending in "s" lost it to the singular ("busines" gave "busine").
         written = (word, word + "s")
         options: set[str] = set()
@@ -221,7 +236,7 @@ class LabelIndex:
             for variant in (form, *_deletions_of(form)):
                 options.update(self._deletions.get(variant, ()))
         # Typos rarely hit the first letter; requiring it avoids "docker" -> "locker".
-        close = [w for w in options if w[0] == word[0] and any(
+        close = [w for w in options if w[0] == word[0] and w != word and any(
             DamerauLevenshtein.distance(form, w, score_cutoff=1) <= 1 for form in written)]
         if not close:
             return None

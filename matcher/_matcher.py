@@ -53,6 +53,8 @@ instruct educate advise consult assess evaluate review inspect audit understand 
 discern comprehend promote sell research study regulate enforce design""".split())
 _PARTICLES = frozenset("up down off over about".split())
 _SPELLING_FACTOR = 0.93
+# Two words are read as one when labels write them as one (its stem) this often.
+_JOINED_WORD_LABELS = 1
 # "Computer Proficiency" without its filler is one common word; an alt or hidden label
 # that is that word alone ("computer" for computer equipment) is weak evidence.
 _GENERIC_REMAINDER_FACTOR = 0.6
@@ -265,7 +267,8 @@ class Matcher:
                     # One stem is shared by unrelated words ("loggly" and "logic" both give
                     # "log"): a single word must also look like the label's word.
                     positions = [p for p in positions
-                                 if _surface(key, self.index.entries[p].key) >= _ONE_STEM_SURFACE]
+                                 if _content_key(self.index.entries[p].key) == key
+                                 or _surface(key, self.index.entries[p].key) >= _ONE_STEM_SURFACE]
                 hits = self._label_hits(positions, key, _SAME_WORDS_CONFIDENCE, "same words")
         if not hits:
             return tier, []
@@ -328,18 +331,26 @@ class Matcher:
         return bag_of_stems(tokens(f"{skill.label} {skill.description}"))
 
     def _corrected(self, variant: Variant, reading: Reading) -> Variant | None:
-        """`variant` with misspelt words corrected and shortened words written out."""
+        """`variant` with misspelt words corrected, shortened words written out and a word
+        written in two ("Proof Reading", "Data Base") joined."""
         parts = reading.word_parts
         fixes = {w: (w not in parts and WORD_ABBREVIATIONS.get(w)) or self.index.correct(w)
                  for w in variant.words if w not in reading.acronyms}
         fixes = {w: c for w, c in fixes.items() if c and w not in self.synonyms}
-        if not fixes:
+        words = [fixes.get(w, w) for w in variant.words]
+        notes = [f"'{w}' read as '{c}'" for w, c in fixes.items()]
+        for i in range(len(words) - 2, -1, -1):
+            joined = words[i] + words[i + 1]
+            if (len(words[i]) >= 3 and len(words[i + 1]) >= 3 and joined.isalpha()
+                    and self.index.label_count(stem(joined)) >= _JOINED_WORD_LABELS):
+                notes.append(f"'{words[i]} {words[i + 1]}' read as '{joined}'")
+                words[i:i + 2] = [joined]
+        if not notes:
             return None
-        words = tuple(fixes.get(w, w) for w in variant.words)
-        note = ", ".join(f"'{w}' read as '{c}'" for w, c in fixes.items())
+        note = ", ".join(notes)
         if variant.note:
             note = f"{variant.note}, {note}"
-        return Variant(words, variant.factor * _SPELLING_FACTOR, note, variant.reduced)
+        return Variant(tuple(words), variant.factor * _SPELLING_FACTOR, note, variant.reduced)
 
     # -- synonyms ---------------------------------------------------------------------------
 
@@ -581,6 +592,11 @@ def _fuzzy_likeness(overlap: float, surface: float) -> float:
 def _surface(query: str, label: str) -> float:
     """How alike two keys look, whatever the order of their words."""
     return max(fuzz.ratio(query, label), fuzz.token_sort_ratio(query, label))
+
+
+def _content_key(key: str) -> str:
+    """A key without its function words ("haccp" for "apply haccp")."""
+    return " ".join(w for w in key.split() if w not in FUNCTION_WORDS)
 
 
 def _demote(hit: _Hit, below: float) -> _Hit:

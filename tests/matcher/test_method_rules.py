@@ -316,3 +316,30 @@ def test_a_noun_in_y_meets_its_adjective_in_ic():
     matcher = _matcher("plan marketing strategy", "marketing principles", "strategic planning",
                        "marketing research", "marketing mix", synonyms=synonyms)
     assert _best(matcher, "Strategic Marketing") == "plan marketing strategy"
+
+
+def test_a_name_after_a_function_verb_is_the_label_of_the_name():
+    matcher = _matcher("apply HACCP", "hack", "carry logs")
+    assert _best(matcher, "HACCP") == "apply HACCP"
+    assert _best(matcher, "Loggly") is None
+
+
+def test_a_rare_known_word_beside_a_far_commoner_neighbour_is_read_as_the_neighbour():
+    things = [f"{w} planning" for w in ("cost", "event", "project", "route", "menu", "tax",
+                                         "media", "staff", "sales", "stock", "site", "risk",
+                                         "audit", "energy", "urban", "career", "estate",
+                                         "network", "capacity", "succession", "trip")]
+    matcher = _matcher("manage budgets", ("plan budgets", "budget planning"), "operate planing machine",
+                       *things)
+    [best, *_] = matcher.match("Budget Planing")
+    assert best.label == "plan budgets" and "'planing' read as 'planning'" in best.reason
+    # As written, a rare word is still the word it is.
+    assert _best(matcher, "Planing Machine") == "operate planing machine"
+
+
+def test_a_word_written_in_two_is_read_as_one():
+    matcher = _matcher("manage database", "manage data", "database", "data base station",
+                       "base management")
+    [best, *_] = matcher.match("Data Base Management")
+    assert best.label == "manage database"
+    assert "'data base' read as 'database'" in best.reason
