@@ -115,6 +115,8 @@ class Matcher:
         self.descriptions = DescriptionIndex(taxonomy.skills.values())
         self._synonym_hits: dict[str, tuple[_Hit, ...]] = {}
         self._synonym_spellings: dict[str, set[str]] = {}
+        # Synonyms by their bag of stems.
+        self._synonym_bags: dict[frozenset[str], list[tuple[_Hit, ...]]] = {}
         verbs = self.index.verbs - _ROLE_VERBS
         for key in self.synonyms.keys():
             # Keyed without spaces: "InfoSec" reads as "info sec", "TensorFlow" as "tensor flow".
@@ -124,6 +126,7 @@ class Matcher:
                 hits = self._narrower_labels(normalise(entries[0].term), verbs) + hits
             self._synonym_hits[key] = hits
             self._synonym_spellings[key] = {spelling_key(entry.term) for entry in entries}
+            self._synonym_bags.setdefault(bag_of_stems(tokens(entries[0].term)), []).append(hits)
 
     def with_taxonomy(self, taxonomy: Taxonomy) -> Matcher:
         """This matcher over `taxonomy`, which has the same skills (and other roles, say):
@@ -269,7 +272,8 @@ class Matcher:
                     positions = [p for p in positions
                                  if _content_key(self.index.entries[p].key) == key
                                  or _surface(key, self.index.entries[p].key) >= _ONE_STEM_SURFACE]
-                hits = self._label_hits(positions, key, _SAME_WORDS_CONFIDENCE, "same words")
+                hits = (self._label_hits(positions, key, _SAME_WORDS_CONFIDENCE, "same words")
+                        or self._synonyms_in_other_words(bag, key))
         if not hits:
             return tier, []
         note = f", {variant.note}" if variant.note else ""
@@ -380,6 +384,15 @@ class Matcher:
             return [(h.uri, self.taxonomy.skills[h.uri].label)
                     for h in self._resolve_synonym(key, depth + 1)]
         return []
+
+    def _synonyms_in_other_words(self, bag: frozenset[str], key: str) -> list[_Hit]:
+        """Synonyms of two words or more with the same stems as the phrase ("Training &
+        Development" for "training and development")."""
+        if len(bag) < 2:
+            return []
+        return [_Hit(h.uri, h.confidence * _SAME_WORDS_CONFIDENCE,
+                     f"{h.reason}, as '{key}' (same words)", h.kind_rank)
+                for hits in self._synonym_bags.get(bag, ()) for h in hits if h is not _NOT_A_SKILL]
 
     def _narrower_labels(self, key: str, verbs: frozenset[str]) -> tuple[_Hit, ...]:
         """Labels that are a verb (and particles), or a generic verb and one word, followed

@@ -64,7 +64,7 @@ WORD_ABBREVIATIONS = {
 }
 
 # Runs of letters and digits (with "+", "#" and "."), as in "ZoomInfo", "C++" or "Node.js".
-_WRITTEN_WORD = re.compile(r"[A-Za-z0-9+#.\u00c0-\uffff]+")
+_WRITTEN_WORD = re.compile(r"[A-Za-z0-9+#.\u00c0-\uffff]+|&")
 # Words in capitals ("SHRM") or with a capital inside ("gRPC", "iOS").
 _CAPITALS = re.compile(r"\b(?:[A-Z][A-Z0-9]+|[a-z]+[A-Z][A-Za-z0-9]*)\b")
 _PART_SEPARATORS = re.compile(r"\s*(?:[/,;|:]|\s-\s|\s–\s)\s*")
@@ -126,7 +126,8 @@ def _written_words(phrase: str) -> tuple[tuple[str, ...], frozenset[int]]:
     written as one word ("HubSpot") stays one token."""
     words: list[str] = []
     glued: set[int] = set()
-    for written in _WRITTEN_WORD.findall(phrase):
+    # "&" is read as "and", as labels are ("R&D": "r and d").
+    for written in _WRITTEN_WORD.findall(phrase.replace("&", " & ")):
         found = tokens(written)
         if len(found) > 1 and "".join(found) in VENDOR_WORDS:
             found = ("".join(found),)

@@ -343,3 +343,17 @@ def test_a_word_written_in_two_is_read_as_one():
     [best, *_] = matcher.match("Data Base Management")
     assert best.label == "manage database"
     assert "'data base' read as 'database'" in best.reason
+
+
+def test_an_ampersand_is_read_as_and():
+    synonyms = Synonyms([Synonym("training and development", "train employees")])
+    matcher = _matcher("train employees", "development", synonyms=synonyms)
+    [best] = matcher.match("Training & Development")
+    assert best.label == "train employees" and best.confidence > 0.95
+
+
+def test_a_synonym_of_several_words_answers_to_them_in_another_order_or_form():
+    synonyms = Synonyms([Synonym("quality control", "oversee quality control")])
+    matcher = _matcher("oversee quality control", "control systems", synonyms=synonyms)
+    [best] = matcher.match("Control of Quality")
+    assert best.label == "oversee quality control" and "same words" in best.reason
