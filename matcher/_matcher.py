@@ -28,7 +28,8 @@ from ._index import (ALTERNATIVE, FUNCTION_WORDS, HIDDEN, KIND_RANK, PREFERRED,
                      LabelIndex, bag_of_stems)
 from ._model import Taxonomy
 from ._normalise import compact, normalise, spelling_key, stem, tokens
-from ._phrases import WORD_ABBREVIATIONS, Reading, Variant, content_words, read_phrase
+from ._phrases import (WORD_ABBREVIATIONS, Reading, Variant, content_words, names_no_skill,
+                       read_phrase)
 from ._synonyms import Synonym, Synonyms, load_synonyms, term_key
 
 DEFAULT_THRESHOLD = 0.60
@@ -147,6 +148,8 @@ class Matcher:
         by_id = self.match_id(phrase)
         if by_id:
             return by_id
+        if names_no_skill(phrase):
+            return []
         reading = read_phrase(phrase)
         if not reading.variants:  # punctuation only
             return []

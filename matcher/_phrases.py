@@ -107,7 +107,21 @@ class Reading:
         return frozenset(words[i] for position in self.glued for i in (position, position + 1))
 
 
+# Job-post requirements that name no skill: years of experience ("2-4 years of experience
+# in B2B sales", "5+ yrs").
+_REQUIREMENT = re.compile(r"\b\d+\s*(?:\+|(?:-|to)\s*\d+\s*\+?)?\s*(?:years?|yrs?)\b",
+                          re.IGNORECASE)
+# A web address's ending adds nothing to a name ("Salesforce.com").
+_DOMAIN_ENDING = re.compile(r"(?<=[A-Za-z0-9])\.com\b", re.IGNORECASE)
+
+
+def names_no_skill(phrase: str) -> bool:
+    """Whether the phrase is a job post's requirement rather than a skill."""
+    return _REQUIREMENT.search(phrase) is not None
+
+
 def read_phrase(phrase: str) -> Reading:
+    phrase = _DOMAIN_ENDING.sub("", phrase)
     head, qualifier = split_parenthetical(phrase)
     full, glued = _written_words(phrase)
     variants: list[Variant] = [Variant(full, 1.0)]

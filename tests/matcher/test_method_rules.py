@@ -357,3 +357,16 @@ def test_a_synonym_of_several_words_answers_to_them_in_another_order_or_form():
     matcher = _matcher("oversee quality control", "control systems", synonyms=synonyms)
     [best] = matcher.match("Control of Quality")
     assert best.label == "oversee quality control" and "same words" in best.reason
+
+
+def test_years_of_experience_are_a_requirement_not_a_skill():
+    matcher = _matcher("B2B sales", "Python")
+    assert _best(matcher, "B2B sales") == "B2B sales"
+    for phrase in ("2-4 years of experience in B2B sales", "5+ yrs Python", "3 to 5 years B2B sales"):
+        assert _best(matcher, phrase) is None, phrase
+
+
+def test_a_web_address_ending_adds_nothing_to_a_name():
+    synonyms = Synonyms([Synonym("salesforce", "use CRM software", "broader")])
+    matcher = _matcher("use CRM software", synonyms=synonyms)
+    assert _best(matcher, "Salesforce.com") == "use CRM software"
