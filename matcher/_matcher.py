@@ -28,8 +28,8 @@ from ._index import (ALTERNATIVE, FUNCTION_WORDS, HIDDEN, KIND_RANK, PREFERRED,
                      LabelIndex, bag_of_stems)
 from ._model import Taxonomy
 from ._normalise import compact, normalise, spelling_key, stem, tokens
-from ._phrases import (WORD_ABBREVIATIONS, Reading, Variant, content_words, names_no_skill,
-                       read_phrase)
+from ._phrases import (WORD_ABBREVIATIONS, Reading, Variant, content_words,
+                       is_credential_title, names_no_skill, read_phrase)
 from ._synonyms import Synonym, Synonyms, load_synonyms, term_key
 
 DEFAULT_THRESHOLD = 0.60
@@ -70,6 +70,7 @@ _MAX_SPAN = 6
 # A term spotted in a phrase scores from this (explaining none of it) to 0.95 (all of it).
 _SPOT_BASE = 0.45
 _UNKNOWN_WORD_SHARE = 0.5
+_CREDENTIAL_SPOT_COVERAGE = 0.5
 _FUZZY_SHORTLIST = 30
 # Names that say what they are by their ending: "Backbone.js", "SystemJS" are JavaScript
 # libraries, most often frameworks.
@@ -482,13 +483,22 @@ class Matcher:
         spans = list(self._spans(words, glued))
         for hit, start, end in spans:
             positions_by_uri.setdefault(hit.uri, set()).update(range(start, end))
+        coverages = {uri: sum(weights[i] for i in positions) / total
+                     for uri, positions in positions_by_uri.items()}
         # A phrase mostly about what names no skill ("Spark SQL") evidences no skill in it.
-        unskilled = sum(weights[i] for i in positions_by_uri.pop("", ())) / total
+        unskilled = coverages.pop("", 0.0)
+        if is_credential_title(words) and coverages:
+            # A credential's title names its product or subject beside the track or role it
+            # confers ("Salesforce Certified Platform App Builder"): the term explaining most
+            # of it is what the credential is about.
+            uri, most = max(coverages.items(), key=lambda item: item[1])
+            if most > 0:
+                coverages[uri] = max(most, _CREDENTIAL_SPOT_COVERAGE)
         hits = []
         for hit, _start, _end in spans:
             if hit is _NOT_A_SKILL:
                 continue
-            coverage = sum(weights[i] for i in positions_by_uri[hit.uri]) / total
+            coverage = coverages[hit.uri]
             if coverage < unskilled >= 0.5:
                 continue
             note = f", {variant.note}" if variant.note else ""

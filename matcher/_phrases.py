@@ -39,7 +39,7 @@ scientist consultant technician
 VENDOR_WORDS = _normalised("""
 google amazon microsoft meta ibm apache adobe oracle cisco coursera udemy edx linkedin simplilearn
 upgrad nptel great infosys springboard hubspot academy skillsoft pluralsight datacamp
-credly acclaim accredible badgr comptia isaca pmi axelos hashicorp
+credly acclaim accredible badgr comptia isaca pmi axelos hashicorp autodesk
 """)
 
 # Shortened words of job posts and profiles ("Project Mgmt", "Cyber Sec", "Cust. Support"),
@@ -155,12 +155,12 @@ def content_words(words: tuple[str, ...]) -> tuple[str, ...]:
     a credential's title (all of them, if nothing is left)."""
     kept = tuple(w for w in words if w not in FILLER_WORDS and w not in VENDOR_WORDS
                  and not w.isdigit())
-    if kept and _is_credential_title(words):
+    if kept and is_credential_title(words):
         kept = tuple(w for w in kept if w not in TITLE_WORDS) or kept
     return kept or words
 
 
-def _is_credential_title(words: tuple[str, ...]) -> bool:
+def is_credential_title(words: tuple[str, ...]) -> bool:
     """Marked as one, or ending in the title it confers ("Tableau Desktop Specialist")."""
     return (any(w in CREDENTIAL_MARKERS or w in VENDOR_WORDS for w in words)
             or (len(words) >= 3 and words[-1] in TITLE_WORDS))
@@ -173,7 +173,7 @@ def _add_reduced(variants: list[Variant], words: tuple[str, ...]) -> None:
         dropped = [w for w in words if w not in with_vendor]
         variants.append(Variant(with_vendor, 0.95, f"ignoring '{' '.join(dropped)}'", True))
     without_filler = content_words(words)
-    if _is_credential_title(words):
+    if is_credential_title(words):
         # Title words go last: "Certified Scrum Master" may name "scrum master".
         with_title = tuple(w for w in words if w not in FILLER_WORDS and w not in VENDOR_WORDS
                            and not w.isdigit())

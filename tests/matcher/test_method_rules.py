@@ -370,3 +370,12 @@ def test_a_web_address_ending_adds_nothing_to_a_name():
     synonyms = Synonyms([Synonym("salesforce", "use CRM software", "broader")])
     matcher = _matcher("use CRM software", synonyms=synonyms)
     assert _best(matcher, "Salesforce.com") == "use CRM software"
+
+
+def test_a_credential_title_evidences_the_product_it_names_beside_its_track():
+    synonyms = Synonyms([Synonym("salesforce", "use CRM software", "broader")])
+    matcher = _matcher("use CRM software", "hardware platforms", "builder", "site builder",
+                       "builder tools", "develop apps", synonyms=synonyms)
+    assert _best(matcher, "Salesforce Certified Platform App Builder") == "use CRM software"
+    # Not a credential's title: the product is a small part of the phrase.
+    assert _best(matcher, "Salesforce Platform App Builder Integration Tuning") is None
