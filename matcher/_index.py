@@ -50,6 +50,7 @@ _MIN_CORRECTABLE_LENGTH = 4
 _RARE_WORD_LABELS = 20
 _DOMINANCE = 20
 _MIN_RARE_CORRECTABLE_LENGTH = 6
+_MAX_REMEMBERED_CORRECTIONS = 65536
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,7 @@ class LabelIndex:
         self._restored = np.zeros(len(self.entries))
         vocabulary.update(dict.fromkeys(known_words, 0))  # known, though in no label
         self.vocabulary = vocabulary
+        self._corrections: dict[str, str | None] = {}
         self._deletions = _deletion_index(w for w in vocabulary if len(w) >= _MIN_CORRECTABLE_LENGTH - 1)
 
     def _add(self, entry: LabelEntry) -> None:
@@ -215,6 +217,15 @@ class LabelIndex:
         """The singular of a known word, or else the most frequent vocabulary word one edit
         away from an unknown `word`, if any. A rare known word is read as a neighbour that
         is far more frequent ("planing" as "planning", "assesment" as "assessment")."""
+        try:
+            return self._corrections[word]
+        except KeyError:
+            if len(self._corrections) >= _MAX_REMEMBERED_CORRECTIONS:
+                self._corrections.clear()  # phrases are untrusted: the memory stays bounded
+            found = self._corrections[word] = self._correction(word)
+            return found
+
+    def _correction(self, word: str) -> str | None:
         if len(word) < _MIN_CORRECTABLE_LENGTH or not word.isalpha():
             return None
         count = self.vocabulary.get(word)
