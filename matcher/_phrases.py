@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ._normalise import split_parenthetical, strip_version, tokens
 
@@ -125,7 +126,7 @@ def read_phrase(phrase: str) -> Reading:
     head, qualifier = split_parenthetical(phrase)
     full, glued = _written_words(phrase)
     variants: list[Variant] = [Variant(full, 1.0)]
-    head_words, _ = _written_words(head)
+    head_words = _written_words(head)[0] if qualifier else full
     if qualifier and head_words:
         variants.append(Variant(head_words, 0.97, f"without '({qualifier})'"))
     _add_reduced(variants, head_words)
@@ -142,12 +143,18 @@ def _written_words(phrase: str) -> tuple[tuple[str, ...], frozenset[int]]:
     glued: set[int] = set()
     # "&" is read as "and", as labels are ("R&D": "r and d").
     for written in _WRITTEN_WORD.findall(phrase.replace("&", " & ")):
-        found = tokens(written)
-        if len(found) > 1 and "".join(found) in VENDOR_WORDS:
-            found = ("".join(found),)
+        found = _word_tokens(written)
         glued.update(range(len(words), len(words) + len(found) - 1))
         words.extend(found)
     return tuple(words), frozenset(glued)
+
+
+@lru_cache(maxsize=65536)
+def _word_tokens(written: str) -> tuple[str, ...]:
+    found = tokens(written)
+    if len(found) > 1 and "".join(found) in VENDOR_WORDS:
+        return ("".join(found),)
+    return found
 
 
 def content_words(words: tuple[str, ...]) -> tuple[str, ...]:
