@@ -23,6 +23,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from ._model import Taxonomy
 from ._normalise import compact, normalise, split_parenthetical, stem, tokens
+from ._phrases import VENDOR_WORDS
 
 PREFERRED = "preferred label"
 ALTERNATIVE = "alt label"
@@ -45,6 +46,8 @@ _BLOCKING_LIMIT = 4000
 _MIN_VERB_LABELS = 5
 _LEADING_VERB_SHARE = 0.3
 _MIN_CORRECTABLE_LENGTH = 4
+# A product's name without its vendor's is a name when its words are in this few skills' labels.
+_BARE_NAME_SKILLS = 3
 # A known word found in this few labels, beside a neighbour this many times as frequent,
 # is more likely a misspelling of the neighbour than meant.
 _RARE_WORD_LABELS = 20
@@ -93,6 +96,7 @@ class LabelIndex:
                     seen.add((skill.uri, key))
                     vocabulary.update(words)
                     self._add(LabelEntry(skill.uri, text, kind, key, bag_of_stems(words)))
+        self._add_names_without_vendor()
         total = max(len(self.entries), 1)
         self._weights = {s: math.log(1 + total / len(ids)) for s, ids in postings.items()}
         self._default_weight = math.log(1 + total)
@@ -133,6 +137,18 @@ class LabelIndex:
             self._bags.setdefault(entry.bag, []).append(position)
         for stem_ in entry.bag:
             self._postings.setdefault(stem_, []).append(position)
+
+    def _add_names_without_vendor(self) -> None:
+        """A product's name after its vendor's ("Adobe Photoshop", "Apache Tomcat") also
+        answers to the bare name, where every word of it is found in few skills' labels (not
+        "Google Sheets" for "sheets")."""
+        for position, entry in enumerate(self.entries):
+            vendor, *name = entry.key.split()
+            if (vendor in VENDOR_WORDS and name and entry.kind != HIDDEN
+                    and entry.text[:1].isupper()
+                    and all(len({self.entries[p].uri for p in self._postings.get(stem(w), ())})
+                            <= _BARE_NAME_SKILLS for w in name)):
+                self._unqualified.setdefault(" ".join(name), []).append(position)
 
     def _leading_verb(self, entry: LabelEntry) -> str | None:
         """The stem of the verb a label starts with, if it does."""

@@ -379,3 +379,11 @@ def test_a_credential_title_evidences_the_product_it_names_beside_its_track():
     assert _best(matcher, "Salesforce Certified Platform App Builder") == "use CRM software"
     # Not a credential's title: the product is a small part of the phrase.
     assert _best(matcher, "Salesforce Platform App Builder Integration Tuning") is None
+
+
+def test_a_product_answers_to_its_name_without_its_vendors():
+    matcher = _matcher("Adobe Photoshop", "Google Sheets", "sheet metal", "sheet music",
+                       "balance sheets", "spread sheets")
+    assert _best(matcher, "Photoshop") == "Adobe Photoshop"
+    # A common word is no product's name on its own.
+    assert _best(matcher, "Sheets") != "Google Sheets"
