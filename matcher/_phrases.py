@@ -38,7 +38,7 @@ scientist consultant technician
 
 # Names of vendors and course platforms that prefix course and credential titles.
 VENDOR_WORDS = _normalised("""
-google amazon microsoft meta ibm apache adobe oracle cisco coursera udemy edx linkedin simplilearn
+google microsoft meta ibm apache adobe oracle cisco coursera udemy edx linkedin simplilearn
 upgrad nptel great infosys springboard hubspot academy skillsoft pluralsight datacamp
 credly acclaim accredible badgr comptia isaca pmi axelos hashicorp autodesk
 """)
