@@ -531,6 +531,10 @@ class Matcher:
             query_key = " ".join(words)
             for position, overlap in self.index.overlap(query_bag, _FUZZY_SHORTLIST, minimum):
                 entry = self.index.entries[position]
+                if _NOT_A_SKILL in self._synonym_hits.get(compact(entry.key), ()):
+                    # A label spelt like a term that names no skill is its false friend
+                    # ("SPARK" the language for Apache Spark): no phrase resembles it.
+                    continue
                 scale = _FUZZY_CEILING * _LABEL_CONFIDENCE[entry.kind] * variant.factor
                 if scale * _fuzzy_likeness(overlap, 100) < self.threshold:
                     continue  # below the threshold however alike the strings look

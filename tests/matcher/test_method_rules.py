@@ -387,3 +387,11 @@ def test_a_product_answers_to_its_name_without_its_vendors():
     assert _best(matcher, "Photoshop") == "Adobe Photoshop"
     # A common word is no product's name on its own.
     assert _best(matcher, "Sheets") != "Google Sheets"
+
+
+def test_no_phrase_resembles_a_label_spelt_like_a_term_that_names_no_skill():
+    synonyms = Synonyms([Synonym("spark", "", "none")])
+    matcher = Matcher(Taxonomy([Skill("urn:test:0", "SPARK"), Skill("urn:test:1", "SQL")],
+                               name="test"), synonyms, threshold=0.4)
+    assert "SPARK" not in {m.label for m in matcher.match("Spark Streaming")}
+    assert _best(matcher, "SPARK") is None  # the table's reading wins as written, too
