@@ -32,7 +32,7 @@ from ._phrases import (WORD_ABBREVIATIONS, Reading, Variant, content_words,
                        is_credential_title, names_no_skill, read_phrase)
 from ._synonyms import Synonym, Synonyms, load_synonyms, term_key
 
-DEFAULT_THRESHOLD = 0.60
+DEFAULT_THRESHOLD = 0.59
 
 _LABEL_CONFIDENCE = {PREFERRED: 1.0, ALTERNATIVE: 0.97, HIDDEN: 0.95}
 # A synonym is a curator's statement, trusted above alternative and hidden labels.
