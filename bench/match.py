@@ -9,7 +9,11 @@ split's labelling policy without looking at the matcher:
 - bench/validation2.csv: 369 phrases by field, a third of them Lightcast Open Skills names
   drawn at random (many obscure); their failures guided method work;
 - bench/holdout.csv, bench/holdout2.csv: 208 and 215 phrases labelled the same way, each
-  kept out of method work until it was first measured.
+  kept out of method work until it was first measured;
+- bench/holdout3.csv ... holdout6.csv: common phrases of the dev split's kinds, labelled the
+  same way, without the phrases of the other sets (113, 240, 137 and 198 phrases). Each was
+  first measured untouched; holdout3 and holdout5 then guided method work, while holdout4
+  and holdout6 were only ever scored.
 
 Prints top-1 accuracy on labelled rows, "none" rejection on unlabelled rows, phrases per
 second once the index is built (a cold first pass, before any phrase has been matched, and
