@@ -28,8 +28,8 @@ from ._index import (ALTERNATIVE, FUNCTION_WORDS, HIDDEN, KIND_RANK, PREFERRED,
                      LabelIndex, bag_of_stems)
 from ._model import Taxonomy
 from ._normalise import compact, normalise, spelling_key, stem, tokens
-from ._phrases import (WORD_ABBREVIATIONS, Reading, Variant, content_words,
-                       is_credential_title, names_no_skill, read_phrase)
+from ._phrases import (FILLER_WORDS, TITLE_WORDS, VENDOR_WORDS, WORD_ABBREVIATIONS, Reading,
+                       Variant, content_words, is_credential_title, names_no_skill, read_phrase)
 from ._synonyms import Synonym, Synonyms, load_synonyms, term_key
 
 DEFAULT_THRESHOLD = 0.59
@@ -224,6 +224,7 @@ class Matcher:
 
     def _read_parts(self, reading: Reading) -> list[_Hit]:
         hits: list[_Hit] = []
+        credential = is_credential_title(reading.variants[0].words)
         for part in reading.parts:
             part_reading = read_phrase(part)
             if not part_reading.variants:
@@ -231,6 +232,8 @@ class Matcher:
             words = part_reading.variants[0].words
             if len(words) == 1 and not self._distinctive(words[0]):
                 continue
+            if credential and not self._names_a_subject(words):
+                continue  # "Oracle Certified Professional: Java SE 11 Developer"
             for hit in self._read_exactly(part_reading)[0]:
                 if hit is _NOT_A_SKILL:
                     hits.append(hit)
@@ -448,6 +451,13 @@ class Matcher:
                     taken[start:start + size] = [True] * size
                     for hit in hits:
                         yield hit, start, start + size
+
+    @staticmethod
+    def _names_a_subject(words: tuple[str, ...]) -> bool:
+        """Whether a part of a credential's title says more than who certifies and at what
+        level ("Oracle Certified Professional" does not)."""
+        return any(w not in FILLER_WORDS and w not in VENDOR_WORDS and w not in TITLE_WORDS
+                   for w in words)
 
     def _distinctive(self, word: str) -> bool:
         return ((len(word) >= 3 or word[-1] in "+#") and not word.isdigit()

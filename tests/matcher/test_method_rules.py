@@ -395,3 +395,10 @@ def test_no_phrase_resembles_a_label_spelt_like_a_term_that_names_no_skill():
                                name="test"), synonyms, threshold=0.4)
     assert "SPARK" not in {m.label for m in matcher.match("Spark Streaming")}
     assert _best(matcher, "SPARK") is None  # the table's reading wins as written, too
+
+
+def test_a_part_of_a_credential_title_naming_only_who_certifies_is_set_aside():
+    synonyms = Synonyms([Synonym("oracle", "Oracle Database", "broader")])
+    matcher = _matcher("Oracle Database", "Java", "JavaScript", synonyms=synonyms)
+    assert _best(matcher, "Oracle Certified Professional: Java SE 11 Developer") == "Java"
+    assert _best(matcher, "Oracle Certified Professional") == "Oracle Database"
