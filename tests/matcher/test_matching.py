@@ -101,7 +101,7 @@ def test_any_text_gives_ranked_confidences_between_0_and_1(starter_matcher, text
 def test_spotting_in_free_text_respects_word_boundaries(starter_matcher):
     found = {m.label for m in starter_matcher.spot("We used SQL and project management daily.")}
     assert {"SQL", "project management"} <= found
-    assert not starter_matcher.spot("The ecosystem of SQLite-like pythonic toys.")
+    assert not starter_matcher.spot("The ecosystem of SQLish pythonic toys.")
 
 
 def test_hierarchy_credit_reaches_broader_skills_at_lower_confidence(starter, starter_matcher):
