@@ -66,8 +66,9 @@ WORD_ABBREVIATIONS = {
 
 # Runs of letters and digits (with "+", "#" and "."), as in "ZoomInfo", "C++" or "Node.js".
 _WRITTEN_WORD = re.compile(r"[A-Za-z0-9+#.\u00c0-\uffff]+|&")
-# Words in capitals ("SHRM") or with a capital inside ("gRPC", "iOS").
-_CAPITALS = re.compile(r"\b(?:[A-Z][A-Z0-9]+|[a-z]+[A-Z][A-Za-z0-9]*)\b")
+# Words in capitals ("SHRM") or with a capital inside ("gRPC", "iOS", "OAuth").
+_CAPITALS = re.compile(r"\b(?:[A-Z][A-Z0-9]+|[A-Za-z]*[a-z][A-Z][A-Za-z0-9]*"
+                       r"|[A-Z]{2,}(?!s\b)[a-z][A-Za-z0-9]*)\b")  # not plurals ("APIs")
 _PART_SEPARATORS = re.compile(r"\s*(?:[/,;|:]|\s-\s|\s–\s)\s*")
 
 

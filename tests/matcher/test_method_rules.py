@@ -402,3 +402,9 @@ def test_a_part_of_a_credential_title_naming_only_who_certifies_is_set_aside():
     matcher = _matcher("Oracle Database", "Java", "JavaScript", synonyms=synonyms)
     assert _best(matcher, "Oracle Certified Professional: Java SE 11 Developer") == "Java"
     assert _best(matcher, "Oracle Certified Professional") == "Oracle Database"
+
+
+def test_a_word_with_capitals_then_lower_case_is_a_name_not_a_misspelling():
+    matcher = _matcher("administer oaths", ("oath",))
+    assert _best(matcher, "oauth") is not None
+    assert _best(matcher, "OAuth") is None
