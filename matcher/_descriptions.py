@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from ._model import Skill
 from ._normalise import tokens
@@ -57,10 +58,14 @@ def _names(description: str) -> tuple[set[str], set[str]]:
     for sentence in _SENTENCES.split(description):
         for position, word in enumerate(sentence.split()):
             if word.islower():
-                lower.update(tokens(word))
+                lower.update(_word_tokens(word))
             elif position and (word[:1].isupper() or any(ch.isupper() for ch in word[1:])):
-                names.update(tokens(word))
+                names.update(_word_tokens(word))
     return names, lower
+
+
+# Descriptions repeat their words: each is read once.
+_word_tokens = lru_cache(maxsize=65536)(tokens)
 
 
 def _contains(text: tuple[str, ...], words: tuple[str, ...]) -> bool:

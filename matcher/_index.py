@@ -143,8 +143,10 @@ class LabelIndex:
         answers to the bare name, where every word of it is found in few skills' labels (not
         "Google Sheets" for "sheets")."""
         for position, entry in enumerate(self.entries):
-            vendor, *name = entry.key.split()
-            if (vendor in VENDOR_WORDS and name and entry.kind != HIDDEN
+            if entry.key.split(" ", 1)[0] not in VENDOR_WORDS:
+                continue
+            _vendor, *name = entry.key.split()
+            if (name and entry.kind != HIDDEN
                     and entry.text[:1].isupper()
                     and all(len({self.entries[p].uri for p in self._postings.get(stem(w), ())})
                             <= _BARE_NAME_SKILLS for w in name)):

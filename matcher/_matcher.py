@@ -412,7 +412,7 @@ class Matcher:
         hits = []
         for position in self.index.postings(stem(words[-1])):
             entry = self.index.entries[position]
-            if entry.kind == HIDDEN:
+            if entry.kind == HIDDEN or not entry.key.endswith(words[-1]):
                 continue
             label_words = [w for w in entry.key.split() if w not in FUNCTION_WORDS]
             if len(label_words) <= size or label_words[-size:] != words:
@@ -653,6 +653,9 @@ def _id_key(text: str) -> str:
     return key
 
 
+_HAS_DIGIT = re.compile(r"\d")
+
+
 def _id_index(taxonomy: Taxonomy) -> dict[str, str]:
     """URIs without scheme, and the last segment of each URI when it is unique and id-like."""
     ids: dict[str, str] = {}
@@ -660,7 +663,7 @@ def _id_index(taxonomy: Taxonomy) -> dict[str, str]:
     for uri in taxonomy.skills:
         ids[_id_key(uri)] = uri
         code = _id_key(uri).rsplit("/", 1)[-1].rsplit(":", 1)[-1]
-        if any(ch.isdigit() for ch in code) and len(code) >= 4:
+        if len(code) >= 4 and _HAS_DIGIT.search(code):
             codes.setdefault(code, []).append(uri)
     for code, uris in codes.items():
         if len(uris) == 1:
