@@ -102,7 +102,7 @@ class LabelIndex:
         self._default_weight = math.log(1 + total)
         self._posting_arrays = {s: np.array(ids, dtype=np.int32) for s, ids in postings.items()}
         self.verbs = _label_verbs(taxonomy)
-        # A label's leading verb counts for less, on both sides of the overlap: phrases name
+        # A label's leading verb counts for less unless the phrase has it too: phrases name
         # the object ("Computer Animation") more often than the act ("develop animations").
         leading = [self._leading_verb(entry) for entry in self.entries]
         led: dict[str, list[int]] = {}

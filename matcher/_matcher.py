@@ -28,8 +28,8 @@ from ._index import (ALTERNATIVE, FUNCTION_WORDS, HIDDEN, KIND_RANK, PREFERRED,
                      LabelIndex, bag_of_stems)
 from ._model import Taxonomy
 from ._normalise import compact, normalise, spelling_key, stem, tokens
-from ._phrases import (FILLER_WORDS, TITLE_WORDS, VENDOR_WORDS, WORD_ABBREVIATIONS, Reading,
-                       Variant, content_words, is_credential_title, names_no_skill, read_phrase)
+from ._phrases import (WORD_ABBREVIATIONS, Reading, Variant, content_words, is_credential_title,
+                       names_a_subject, names_no_skill, read_phrase)
 from ._synonyms import Synonym, Synonyms, load_synonyms, term_key
 
 DEFAULT_THRESHOLD = 0.59
@@ -74,8 +74,8 @@ _CREDENTIAL_SPOT_COVERAGE = 0.5
 _FUZZY_SHORTLIST = 30
 # Names that say what they are by their ending: "Backbone.js", "SystemJS" are JavaScript
 # libraries, most often frameworks.
-_NAME_ENDINGS = ((re.compile(r"[a-z0-9]\.?js$", re.IGNORECASE),
-                  ("JavaScript Framework", "JavaScript")),)
+_JAVASCRIPT_NAME = re.compile(r"[a-z0-9]\.?js$", re.IGNORECASE)
+_JAVASCRIPT_LIBRARY_SKILLS = ("JavaScript Framework", "JavaScript")
 _NAME_ENDING_CONFIDENCE = 0.7
 # A single word spotted in a longer phrase must be rarer than this among labels.
 _DISTINCTIVE_WORD_LABELS = 40
@@ -159,7 +159,7 @@ class Matcher:
             return []
         if hits and not as_written:
             # A reading that dropped or corrected words may have missed a longer known term.
-            hits += self._spot_in_phrase(reading)
+            hits += self._spot_in_phrase(reading, self._as_written_and_corrected(reading))
         if not hits:
             hits = self._read_parts(reading)
             if not self._clears(hits):
@@ -169,7 +169,8 @@ class Matcher:
                     return []
                 # Spotted terms that explain only part of the phrase compete with labels
                 # that resemble all of it.
-                hits += self._spot_in_phrase(reading) + self._fuzzy(reading)
+                written = self._as_written_and_corrected(reading)
+                hits += self._spot_in_phrase(reading, written) + self._fuzzy(reading, written)
                 if not self._clears(hits):
                     hits += self._mentioned(reading) or self._by_name_ending(reading)
         return self._best(hits, limit)
@@ -232,7 +233,7 @@ class Matcher:
             words = part_reading.variants[0].words
             if len(words) == 1 and not self._distinctive(words[0]):
                 continue
-            if credential and not self._names_a_subject(words):
+            if credential and not names_a_subject(words):
                 continue  # "Oracle Certified Professional: Java SE 11 Developer"
             for hit in self._read_exactly(part_reading)[0]:
                 if hit is _NOT_A_SKILL:
@@ -344,8 +345,8 @@ class Matcher:
     def _corrected(self, variant: Variant, reading: Reading) -> Variant | None:
         """`variant` with misspelt words corrected, shortened words written out and a word
         written in two ("Proof Reading", "Data Base") joined."""
-        parts = reading.word_parts
-        fixes = {w: (w not in parts and WORD_ABBREVIATIONS.get(w)) or self.index.correct(w)
+        # Words in capitals or camel case ("DevOps") are names: never respelt or written out.
+        fixes = {w: WORD_ABBREVIATIONS.get(w) or self.index.correct(w)
                  for w in variant.words if w not in reading.acronyms}
         fixes = {w: c for w, c in fixes.items() if c and w not in self.synonyms}
         words = [fixes.get(w, w) for w in variant.words]
@@ -452,13 +453,6 @@ class Matcher:
                     for hit in hits:
                         yield hit, start, start + size
 
-    @staticmethod
-    def _names_a_subject(words: tuple[str, ...]) -> bool:
-        """Whether a part of a credential's title says more than who certifies and at what
-        level ("Oracle Certified Professional" does not)."""
-        return any(w not in FILLER_WORDS and w not in VENDOR_WORDS and w not in TITLE_WORDS
-                   for w in words)
-
     def _distinctive(self, word: str) -> bool:
         return ((len(word) >= 3 or word[-1] in "+#") and not word.isdigit()
                 and word not in FUNCTION_WORDS
@@ -469,11 +463,11 @@ class Matcher:
         corrected = self._corrected(reading.variants[0], reading)
         return [reading.variants[0], corrected] if corrected else [reading.variants[0]]
 
-    def _spot_in_phrase(self, reading: Reading) -> list[_Hit]:
-        """Terms spotted in a longer phrase, weighted by the share of its meaningful words
-        they explain (filler and vendor names explain nothing and need no explaining)."""
-        return [hit for variant in self._as_written_and_corrected(reading)
-                for hit in self._spot_in_words(variant, reading.glued)]
+    def _spot_in_phrase(self, reading: Reading, written: list[Variant]) -> list[_Hit]:
+        """Terms spotted in a longer phrase (`written`: as written and corrected), weighted
+        by the share of its meaningful words they explain (filler and vendor names explain
+        nothing and need no explaining)."""
+        return [hit for variant in written for hit in self._spot_in_words(variant, reading.glued)]
 
     def _spot_in_words(self, variant: Variant, glued: frozenset[int]) -> list[_Hit]:
         words = variant.words
@@ -509,7 +503,7 @@ class Matcher:
             if hit is _NOT_A_SKILL:
                 continue
             coverage = coverages[hit.uri]
-            if coverage < unskilled >= 0.5:
+            if unskilled >= 0.5 and coverage < unskilled:
                 continue
             note = f", {variant.note}" if variant.note else ""
             share = _SPOT_BASE + (0.95 - _SPOT_BASE) * coverage
@@ -526,14 +520,15 @@ class Matcher:
             return self.index.weight(stem(word))
         return _UNKNOWN_WORD_SHARE * self.index.weight(stem(word))
 
-    def _fuzzy(self, reading: Reading) -> list[_Hit]:
-        """Labels sharing the phrase's rarer stems, scored by weighted overlap and by
-        rapidfuzz's similarity of the whole strings."""
+    def _fuzzy(self, reading: Reading, written: list[Variant]) -> list[_Hit]:
+        """Labels sharing the rarer stems of the phrase (`written`: as written and
+        corrected), scored by weighted overlap and by rapidfuzz's similarity of the whole
+        strings."""
         hits: list[_Hit] = []
         # The overlap below which no label can clear the threshold, however alike it looks.
         minimum = ((self.threshold / _FUZZY_CEILING - (1 - _OVERLAP_SHARE))
                    / _OVERLAP_SHARE)
-        for variant in self._as_written_and_corrected(reading):
+        for variant in written:
             words = content_words(variant.words)
             query_bag = bag_of_stems(words)
             if not query_bag:
@@ -592,17 +587,14 @@ class Matcher:
         return []
 
     def _by_name_ending(self, reading: Reading) -> list[_Hit]:
-        """The skills a name's ending says it belongs to, best first."""
+        """The skills a name's ending says it belongs to ("Backbone.js"), best first."""
         words = reading.phrase.split()
-        if len(words) != 1:
+        if len(words) != 1 or not _JAVASCRIPT_NAME.search(words[0]):
             return []
-        for pattern, labels in _NAME_ENDINGS:
-            if pattern.search(words[0]):
-                return [_Hit(self.index.entries[p].uri, _NAME_ENDING_CONFIDENCE - 0.01 * rank,
-                             f"'{words[0]}' is named as a {labels[-1]} library")
-                        for rank, label in enumerate(labels)
-                        for p in self.index.exact(normalise(label))[:1]]
-        return []
+        return [_Hit(self.index.entries[p].uri, _NAME_ENDING_CONFIDENCE - 0.01 * rank,
+                     f"'{words[0]}' is named as a JavaScript library")
+                for rank, label in enumerate(_JAVASCRIPT_LIBRARY_SKILLS)
+                for p in self.index.exact(normalise(label))[:1]]
 
     # -- results ----------------------------------------------------------------------------
 

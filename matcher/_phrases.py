@@ -102,12 +102,6 @@ class Reading:
     # ("Zoom" and "Info" in "ZoomInfo"): no term is spotted in part of a written word.
     glued: frozenset[int] = frozenset()
 
-    @property
-    def word_parts(self) -> frozenset[str]:
-        """Words that are part of a longer written word ("dev" in "DevOps")."""
-        words = self.variants[0].words
-        return frozenset(words[i] for position in self.glued for i in (position, position + 1))
-
 
 # Job-post requirements that name no skill: years of experience ("2-4 years of experience
 # in B2B sales", "5+ yrs").
@@ -166,6 +160,13 @@ def content_words(words: tuple[str, ...]) -> tuple[str, ...]:
     if kept and is_credential_title(words):
         kept = tuple(w for w in kept if w not in TITLE_WORDS) or kept
     return kept or words
+
+
+def names_a_subject(words: tuple[str, ...]) -> bool:
+    """Whether a part of a credential's title says more than who certifies and at what
+    level ("Oracle Certified Professional" does not)."""
+    return any(w not in FILLER_WORDS and w not in VENDOR_WORDS and w not in TITLE_WORDS
+               for w in words)
 
 
 def is_credential_title(words: tuple[str, ...]) -> bool:
