@@ -39,6 +39,7 @@ FUNCTION_WORDS = frozenset(
 # Words naming the kind of thing a product is: "SAS language", "HVAC systems", "Ajax Framework"
 # are also written as the bare name.
 TYPE_WORDS = frozenset("language software tool system framework platform".split())
+GENERIC_TAILS = frozenset("technique principle method methodology activity practice theory process".split())
 
 # Stems seen in more labels than this are too common to block on.
 _BLOCKING_LIMIT = 4000
@@ -79,6 +80,7 @@ class LabelIndex:
         self.entries: list[LabelEntry] = []
         self._exact: dict[str, list[int]] = {}
         self._unqualified: dict[str, list[int]] = {}
+        self._without_tail: dict[str, list[int]] = {}
         self._compact: dict[str, list[int]] = {}
         self._bags: dict[frozenset[str], list[int]] = {}
         postings: dict[str, list[int]] = {}
@@ -132,6 +134,9 @@ class LabelIndex:
             words = entry.key.split()
             if len(words) >= 2 and words[-1] in TYPE_WORDS:
                 self._unqualified.setdefault(" ".join(words[:-1]), []).append(position)
+        words = entry.key.split()
+        if len(words) >= 2 and words[-1] in GENERIC_TAILS:
+            self._without_tail.setdefault(" ".join(words[:-1]), []).append(position)
         self._compact.setdefault(compact(entry.key), []).append(position)
         if entry.bag:
             self._bags.setdefault(entry.bag, []).append(position)
@@ -165,6 +170,10 @@ class LabelIndex:
 
     def unqualified(self, key: str) -> list[int]:
         return self._unqualified.get(key, [])
+
+    def without_tail(self, key: str) -> list[int]:
+        """Labels that are `key` followed by a generic word ("merchandising techniques")."""
+        return self._without_tail.get(key, [])
 
     def compact(self, key: str) -> list[int]:
         return self._compact.get(compact(key), [])

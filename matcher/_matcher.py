@@ -283,6 +283,10 @@ class Matcher:
                 hits = (self._label_hits(positions, key, _SAME_WORDS_CONFIDENCE, "same words")
                         or self._synonyms_in_other_words(bag, key))
         if not hits:
+            tier += 1
+            hits = self._label_hits(self.index.without_tail(key), key, _SAME_WORDS_CONFIDENCE,
+                                    "label less its generic last word")
+        if not hits:
             return tier, []
         note = f", {variant.note}" if variant.note else ""
         factor = variant.factor

@@ -409,3 +409,12 @@ def test_a_word_with_capitals_then_lower_case_is_a_name_not_a_misspelling():
     matcher = _matcher("administer oaths", ("oath",))
     assert _best(matcher, "oauth") is not None
     assert _best(matcher, "OAuth") is None
+
+
+def test_a_subject_answers_to_its_label_with_a_generic_last_word():
+    matcher = _matcher("merchandising techniques", "marketing principles", "tuning techniques",
+                       "maintain database performance")
+    assert _best(matcher, "Merchandising") == "merchandising techniques"
+    assert _best(matcher, "Marketing") == "marketing principles"
+    # Only the whole phrase: "tuning" is not spotted inside a longer phrase for it.
+    assert "tuning techniques" not in {m.label for m in matcher.match("Database Tuning")}
