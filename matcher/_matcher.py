@@ -97,6 +97,8 @@ class _Hit:
     confidence: float
     reason: str
     kind_rank: int = 0
+    # 1: a term spotted in part of the phrase; 2: a label holding every word of the phrase.
+    cover: int = 0
 
 
 # Stands for a synonyms-table term that names no skill; it ends the search with no match.
@@ -170,7 +172,8 @@ class Matcher:
                 # Spotted terms that explain only part of the phrase compete with labels
                 # that resemble all of it.
                 written = self._as_written_and_corrected(reading)
-                hits += self._spot_in_phrase(reading, written) + self._fuzzy(reading, written)
+                hits = _prefer_whole(hits + self._spot_in_phrase(reading, written)
+                                     + self._fuzzy(reading, written))
                 if not self._clears(hits):
                     hits += self._mentioned(reading) or self._by_name_ending(reading)
         return self._best(hits, limit)
@@ -471,7 +474,11 @@ class Matcher:
         """Terms spotted in a longer phrase (`written`: as written and corrected), weighted
         by the share of its meaningful words they explain (filler and vendor names explain
         nothing and need no explaining)."""
-        return [hit for variant in written for hit in self._spot_in_words(variant, reading.glued)]
+        as_written = len(reading.variants[0].words)
+        # Where a correction joined words ("Java Script"), the written words' positions moved.
+        return [hit for variant in written
+                for hit in self._spot_in_words(
+                    variant, reading.glued if len(variant.words) == as_written else frozenset())]
 
     def _spot_in_words(self, variant: Variant, glued: frozenset[int]) -> list[_Hit]:
         words = variant.words
@@ -513,7 +520,7 @@ class Matcher:
             share = _SPOT_BASE + (0.95 - _SPOT_BASE) * coverage
             hits.append(_Hit(hit.uri, hit.confidence * variant.factor * share,
                              f"{hit.reason}, spotted in the phrase ({coverage:.0%} of it){note}",
-                             hit.kind_rank))
+                             hit.kind_rank, 1 if coverage < 0.999 else 0))
         return hits
 
     def _explaining_weight(self, word: str) -> float:
@@ -558,10 +565,20 @@ class Matcher:
                     score *= _ONE_WORD_IN_LONGER_LABEL
                 if score >= self.threshold:
                     note = f"; {variant.note}" if variant.note else ""
+                    whole = self._holds_lightly(query_bag, entry.bag)
                     hits.append(_Hit(entry.uri, score,
                                      f"{entry.kind} '{entry.text}' \u2248 '{reading.phrase}' "
-                                     f"(fuzzy {surface:.0f}{note})", KIND_RANK[entry.kind]))
+                                     f"(fuzzy {surface:.0f}{note})", KIND_RANK[entry.kind],
+                                     2 if whole else 0))
         return hits
+
+    def _holds_lightly(self, query_bag: frozenset[str], label_bag: frozenset[str]) -> bool:
+        """Whether a label has every stem of a phrase of several, and otherwise only stems
+        commoner than any of the phrase's."""
+        if len(query_bag) < 2 or not query_bag <= label_bag:
+            return False
+        lightest = min(self.index.weight(s) for s in query_bag)
+        return all(self.index.weight(s) <= lightest for s in label_bag - query_bag)
 
     def _names_the_act(self, word: str, key: str) -> bool:
         """Whether a one-word phrase is another form of the first word (the verb) of a
@@ -618,6 +635,14 @@ class Matcher:
     def _match(self, hit: _Hit) -> Match:
         label = self.taxonomy.skills[hit.uri].label
         return Match(hit.uri, label, round(min(hit.confidence, 1.0), 3), hit.reason)
+
+
+def _prefer_whole(hits: list[_Hit]) -> list[_Hit]:
+    whole = max((h.confidence for h in hits if h.cover == 2), default=0.0)
+    if not whole:
+        return hits
+    return [_Hit(h.uri, min(h.confidence, whole * 0.99), h.reason, h.kind_rank)
+            if h.cover == 1 else h for h in hits]
 
 
 def _fuzzy_likeness(overlap: float, surface: float) -> float:

@@ -418,3 +418,19 @@ def test_a_subject_answers_to_its_label_with_a_generic_last_word():
     assert _best(matcher, "Marketing") == "marketing principles"
     # Only the whole phrase: "tuning" is not spotted inside a longer phrase for it.
     assert "tuning techniques" not in {m.label for m in matcher.match("Database Tuning")}
+
+
+def test_a_correction_that_joins_words_keeps_the_written_words_apart():
+    # "JavaScript" is written as one word of two tokens; the corrected reading joins
+    # "java script", so its word positions differ from the phrase as written.
+    matcher = _matcher("JavaScript", "CSS", "HTML", "Java", "javascript frameworks")
+    assert {m.label for m in matcher.match("HTML CSS JavaScript")} >= {"CSS", "HTML"}
+
+
+def test_a_label_holding_every_word_of_the_phrase_outranks_a_term_spotted_in_part():
+    synonyms = Synonyms([Synonym("transportation", "transportation methods")])
+    matcher = _matcher("transportation methods",
+                       ("plan transport operations", "undertake transport operations planning"),
+                       "plan", "operate", "operate systems", "undertake research",
+                       "manage operations", "run operations", "green energy", synonyms=synonyms)
+    assert _best(matcher, "Transportation Planning") == "plan transport operations"
