@@ -23,7 +23,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from ._model import Taxonomy
 from ._normalise import compact, normalise, split_parenthetical, stem, tokens
-from ._phrases import VENDOR_WORDS
+from ._phrases import VENDOR_WORDS, written_names
 
 PREFERRED = "preferred label"
 ALTERNATIVE = "alt label"
@@ -53,7 +53,7 @@ _BARE_NAME_SKILLS = 3
 # is more likely a misspelling of the neighbour than meant.
 _RARE_WORD_LABELS = 20
 _DOMINANCE = 20
-_MIN_RARE_CORRECTABLE_LENGTH = 6
+_MIN_RARE_CORRECTABLE_LENGTH = 5
 _MAX_REMEMBERED_CORRECTIONS = 65536
 
 
@@ -87,6 +87,7 @@ class LabelIndex:
         self._postings = postings
         vocabulary: Counter[str] = Counter()
         seen: set[tuple[str, str]] = set()
+        names: set[str] = set()
         for skill in taxonomy.skills.values():
             for kind, labels in ((PREFERRED, (skill.label,)), (ALTERNATIVE, skill.alt_labels),
                                  (HIDDEN, skill.hidden_labels)):
@@ -97,6 +98,7 @@ class LabelIndex:
                         continue
                     seen.add((skill.uri, key))
                     vocabulary.update(words)
+                    names.update(written_names(text))
                     self._add(LabelEntry(skill.uri, text, kind, key, bag_of_stems(words)))
         self._add_names_without_vendor()
         total = max(len(self.entries), 1)
@@ -117,6 +119,10 @@ class LabelIndex:
             for entry, verb in zip(self.entries, leading)])
         self._shared = np.zeros(len(self.entries))
         self._restored = np.zeros(len(self.entries))
+        known_words = set(known_words)
+        # Words written as names in labels, or known only from outside them (the table's
+        # "mongodb"): what a misspelt name ("MongDB", "HMTL") may be read as.
+        self.names = frozenset(names | (known_words - vocabulary.keys()))
         vocabulary.update(dict.fromkeys(known_words, 0))  # known, though in no label
         self.vocabulary = vocabulary
         self._corrections: dict[str, str | None] = {}
@@ -264,7 +270,17 @@ class LabelIndex:
         if word.endswith("s") and word[:-1] in self.vocabulary:
             # The plural of a known word ("apis", "kpis"), never a typo of another ("axis").
             return word[:-1]
-        return self._closest(word)
+        return self._closest(word) or self._respelt(word)
+
+    def _respelt(self, word: str) -> str | None:
+        """A known word an unknown `word` sounds like: "ph" written "f" ("fotography",
+        "grafic")."""
+        for i in range(len(word)):
+            if word[i] == "f":
+                form = f"{word[:i]}ph{word[i + 1:]}"
+                if form in self.vocabulary:
+                    return form
+        return None
 
     def _closest(self, word: str) -> str | None:
         # A misspelt word ending in "s" lost it to the singular ("busines" gave "busine").

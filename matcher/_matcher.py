@@ -54,6 +54,7 @@ instruct educate advise consult assess evaluate review inspect audit understand 
 discern comprehend promote sell research study regulate enforce design""".split())
 _PARTICLES = frozenset("up down off over about".split())
 _SPELLING_FACTOR = 0.93
+_SHORT_NAME = 4
 # Two words are read as one when labels write them as one (its stem) this often.
 _JOINED_WORD_LABELS = 1
 # "Computer Proficiency" without its filler is one common word; an alt or hidden label
@@ -352,9 +353,11 @@ class Matcher:
     def _corrected(self, variant: Variant, reading: Reading) -> Variant | None:
         """`variant` with misspelt words corrected, shortened words written out and a word
         written in two ("Proof Reading", "Data Base") joined."""
-        # Words in capitals or camel case ("DevOps") are names: never respelt or written out.
-        fixes = {w: WORD_ABBREVIATIONS.get(w) or self.index.correct(w)
-                 for w in variant.words if w not in reading.acronyms}
+        # Words in capitals or camel case ("DevOps", "OAuth") are names: never written out,
+        # and respelt only as names ("MongDB" as "mongodb").
+        fixes = {w: (self._as_name(w) if w in reading.acronyms
+                     else WORD_ABBREVIATIONS.get(w) or self.index.correct(w))
+                 for w in variant.words}
         fixes = {w: c for w, c in fixes.items() if c and w not in self.synonyms}
         words = [fixes.get(w, w) for w in variant.words]
         notes = [f"'{w}' read as '{c}'" for w, c in fixes.items()]
@@ -370,6 +373,16 @@ class Matcher:
         if variant.note:
             note = f"{variant.note}, {note}"
         return Variant(tuple(words), variant.factor * _SPELLING_FACTOR, note, variant.reduced)
+
+    def _as_name(self, word: str) -> str | None:
+        corrected = self.index.correct(word)
+        if corrected not in self.index.names:
+            return None
+        # A short name may be another name one letter away ("gRPC", "GPC"), but seldom
+        # its letters swapped ("HMTL").
+        if len(word) <= _SHORT_NAME and sorted(word) != sorted(corrected):
+            return None
+        return corrected
 
     # -- synonyms ---------------------------------------------------------------------------
 

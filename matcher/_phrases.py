@@ -50,7 +50,7 @@ WORD_ABBREVIATIONS = {
     for word, abbreviations in (
         ("management", "mgmt mgt mngmt mgmnt"), ("administration", "admin"),
         ("development", "dev devt devp"), ("security", "sec"), ("customer", "cust"),
-        ("engineering", "engg engr"), ("service", "svc svcs"), ("accounting", "acct accts"),
+        ("engineering", "engg engr"), ("service", "svc svcs"), ("accounting", "acct accts acctg"),
         ("marketing", "mktg mkt"), ("communication", "comm comms"),
         ("infrastructure", "infra"), ("environment", "env"), ("configuration", "config"),
         ("authentication", "auth"), ("programming", "prog"), ("manager", "mgr"),
@@ -60,6 +60,7 @@ WORD_ABBREVIATIONS = {
         ("requirement", "req reqs"), ("specification", "spec specs"), ("business", "biz"),
         ("manufacturing", "mfg"), ("quality", "qlty"), ("assistant", "asst"),
         ("coordination", "coord"), ("equipment", "eqpt equip"), ("maintenance", "maint"),
+        ("project", "proj"), ("financial", "fin"),
     )
     for abbreviation in abbreviations.split()
 }
@@ -126,9 +127,14 @@ def read_phrase(phrase: str) -> Reading:
         variants.append(Variant(head_words, 0.97, f"without '({qualifier})'"))
     _add_reduced(variants, head_words)
     parts = tuple(p for p in _PART_SEPARATORS.split(head) if p.strip())
-    acronyms = frozenset(t for word in _CAPITALS.findall(phrase) for t in tokens(word))
+    acronyms = written_names(phrase)
     return Reading(phrase, tuple(_unique(variants)), tokens(qualifier),
                    parts if len(parts) > 1 else (), acronyms, glued)
+
+
+def written_names(text: str) -> frozenset[str]:
+    """The tokens of words written in capitals or with a capital inside ("SHRM", "gRPC")."""
+    return frozenset(t for word in _CAPITALS.findall(text) for t in tokens(word))
 
 
 def _written_words(phrase: str) -> tuple[tuple[str, ...], frozenset[int]]:

@@ -434,3 +434,32 @@ def test_a_label_holding_every_word_of_the_phrase_outranks_a_term_spotted_in_par
                        "plan", "operate", "operate systems", "undertake research",
                        "manage operations", "run operations", "green energy", synonyms=synonyms)
     assert _best(matcher, "Transportation Planning") == "plan transport operations"
+
+
+def test_a_misspelt_name_is_read_as_a_name():
+    synonyms = Synonyms([Synonym("mongodb", "NoSQL", "broader")])
+    matcher = _matcher("NoSQL", "HTML", "GPC", "oath taking", synonyms=synonyms)
+    assert _best(matcher, "MongDB") == "NoSQL"
+    # A short name is read as another only with its letters swapped.
+    assert _best(matcher, "HMTL") == "HTML"
+    assert _best(matcher, "gRPC") is None
+    # A name is never read as a common word.
+    assert _best(matcher, "OAuth") is None
+
+
+def test_ph_written_f_is_read_as_ph():
+    matcher = _matcher("photography", "graphic design")
+    assert _best(matcher, "Fotography") == "photography"
+    assert _best(matcher, "Grafic Design") == "graphic design"
+
+
+def test_a_rare_short_word_beside_a_far_commoner_one_is_read_as_it():
+    matcher = _matcher("perform video editing", *(f"video {n}" for n in "abcdefghijklmnopqrstu"),
+                       "vidoe archive")
+    assert _best(matcher, "Vidoe Editing") == "perform video editing"
+
+
+def test_job_post_shortenings_of_project_and_finance_are_written_out():
+    matcher = _matcher("project management", "financial analysis", "maintain props")
+    assert _best(matcher, "Proj. Mgmt") == "project management"
+    assert _best(matcher, "Fin. Analysis") == "financial analysis"
