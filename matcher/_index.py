@@ -270,6 +270,8 @@ class LabelIndex:
         if word.endswith("s") and word[:-1] in self.vocabulary:
             # The plural of a known word ("apis", "kpis"), never a typo of another ("axis").
             return word[:-1]
+        if word.endswith("ss") and word[:-2] in self.vocabulary:
+            return word[:-2]  # a plural with its "s" doubled ("accountss")
         return self._closest(word) or self._respelt(word)
 
     def _respelt(self, word: str) -> str | None:
@@ -290,11 +292,55 @@ class LabelIndex:
             for variant in (form, *_deletions_of(form)):
                 options.update(self._deletions.get(variant, ()))
         # Typos rarely hit the first letter; requiring it avoids "docker" -> "locker".
-        close = [w for w in options if w[0] == word[0] and w != word and any(
-            DamerauLevenshtein.distance(form, w, score_cutoff=1) <= 1 for form in written)]
+        close = {w: min(_slip_rank(form, w) for form in written
+                        if DamerauLevenshtein.distance(form, w, score_cutoff=1) <= 1)
+                 for w in options if w[0] == word[0] and w != word and w.isalpha() and any(
+                     DamerauLevenshtein.distance(form, w, score_cutoff=1) <= 1
+                     for form in written)}
         if not close:
             return None
-        return max(close, key=lambda w: (self.vocabulary[w], w))
+        # The likeliest slip first, then the commonest word.
+        return min(close, key=lambda w: (close[w], -self.vocabulary[w], w))
+
+
+# Where keys sit on a QWERTY keyboard: rows and their offsets.
+_KEY_POSITIONS = {key: (row, column + offset)
+                  for row, (keys, offset) in enumerate((("qwertyuiop", 0.0), ("asdfghjkl", 0.5),
+                                                        ("zxcvbnm", 1.0)))
+                  for column, key in enumerate(keys)}
+
+
+_VOWELS = frozenset("aeiouy")
+
+
+def _next_keys(a: str, b: str) -> bool:
+    if a not in _KEY_POSITIONS or b not in _KEY_POSITIONS:
+        return False
+    (row_a, column_a), (row_b, column_b) = _KEY_POSITIONS[a], _KEY_POSITIONS[b]
+    return abs(row_a - row_b) <= 1 and abs(column_a - column_b) <= 1
+
+
+def _slip_rank(typed: str, known: str) -> int:
+    """How likely a typing slip turns `known` into `typed`, one edit apart: a letter left
+    out (0, the commonest), letters swapped or a letter doubled (1), a neighbouring key
+    or another vowel (2), anything else (3)."""
+    if len(known) == len(typed) + 1:
+        return 0
+    at = next((i for i, (a, b) in enumerate(zip(typed, known)) if a != b), len(known))
+    if len(known) == len(typed):
+        if sorted(known) == sorted(typed):
+            return 1
+        if _next_keys(typed[at], known[at]) or {typed[at], known[at]} <= _VOWELS:
+            return 2  # a neighbouring key, or a vowel heard as another ("illustrater")
+        return 3
+    extra = typed[at]  # one letter too many
+    neighbours = typed[at - 1:at] + typed[at + 1:at + 2]
+    if extra in neighbours:
+        return 1
+    # A letter struck with its neighbour; seldom at the end ("illustrate", "illustrater").
+    if at < len(known) and any(_next_keys(extra, n) for n in neighbours):
+        return 2
+    return 3
 
 
 def _label_verbs(taxonomy: Taxonomy) -> frozenset[str]:

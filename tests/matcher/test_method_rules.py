@@ -463,3 +463,18 @@ def test_job_post_shortenings_of_project_and_finance_are_written_out():
     matcher = _matcher("project management", "financial analysis", "maintain props")
     assert _best(matcher, "Proj. Mgmt") == "project management"
     assert _best(matcher, "Fin. Analysis") == "financial analysis"
+
+
+def test_a_misspelling_is_read_as_the_likeliest_slip_before_the_commonest_word():
+    matcher = _matcher("coaching", "coating", "coating machines", "apply coating",
+                       "market research", "jacket making", "jacket design")
+    # A letter left out ("coahing": coaching) before another letter struck ("coating").
+    assert _best(matcher, "Coahing") == "coaching"
+    # A neighbouring key ("marjet": market) before a distant one ("jacket" is two edits).
+    assert _best(matcher, "Marjet Research") == "market research"
+
+
+def test_a_doubled_plural_s_is_read_as_the_plural():
+    matcher = _matcher("accounts", "pivot tables")
+    assert _best(matcher, "Accountss") == "accounts"
+    assert _best(matcher, "Pivot Tabless") == "pivot tables"
