@@ -19,11 +19,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz.distance import DamerauLevenshtein
 
 from ._model import Taxonomy
 from ._normalise import compact, normalise, split_parenthetical, stem, tokens
 from ._phrases import VENDOR_WORDS, written_names
+from ._spelling import Speller
 
 PREFERRED = "preferred label"
 ALTERNATIVE = "alt label"
@@ -126,7 +126,7 @@ class LabelIndex:
         vocabulary.update(dict.fromkeys(known_words, 0))  # known, though in no label
         self.vocabulary = vocabulary
         self._corrections: dict[str, str | None] = {}
-        self._deletions = _deletion_index(w for w in vocabulary if len(w) >= _MIN_CORRECTABLE_LENGTH - 1)
+        self._speller = Speller(vocabulary, _MIN_CORRECTABLE_LENGTH - 1)
 
     def _add(self, entry: LabelEntry) -> None:
         position = len(self.entries)
@@ -286,61 +286,7 @@ class LabelIndex:
 
     def _closest(self, word: str) -> str | None:
         # A misspelt word ending in "s" lost it to the singular ("busines" gave "busine").
-        written = (word, word + "s")
-        options: set[str] = set()
-        for form in written:
-            for variant in (form, *_deletions_of(form)):
-                options.update(self._deletions.get(variant, ()))
-        # Typos rarely hit the first letter; requiring it avoids "docker" -> "locker".
-        close = {w: min(_slip_rank(form, w) for form in written
-                        if DamerauLevenshtein.distance(form, w, score_cutoff=1) <= 1)
-                 for w in options if w[0] == word[0] and w != word and w.isalpha() and any(
-                     DamerauLevenshtein.distance(form, w, score_cutoff=1) <= 1
-                     for form in written)}
-        if not close:
-            return None
-        # The likeliest slip first, then the commonest word.
-        return min(close, key=lambda w: (close[w], -self.vocabulary[w], w))
-
-
-# Where keys sit on a QWERTY keyboard: rows and their offsets.
-_KEY_POSITIONS = {key: (row, column + offset)
-                  for row, (keys, offset) in enumerate((("qwertyuiop", 0.0), ("asdfghjkl", 0.5),
-                                                        ("zxcvbnm", 1.0)))
-                  for column, key in enumerate(keys)}
-
-
-_VOWELS = frozenset("aeiouy")
-
-
-def _next_keys(a: str, b: str) -> bool:
-    if a not in _KEY_POSITIONS or b not in _KEY_POSITIONS:
-        return False
-    (row_a, column_a), (row_b, column_b) = _KEY_POSITIONS[a], _KEY_POSITIONS[b]
-    return abs(row_a - row_b) <= 1 and abs(column_a - column_b) <= 1
-
-
-def _slip_rank(typed: str, known: str) -> int:
-    """How likely a typing slip turns `known` into `typed`, one edit apart: a letter left
-    out (0, the commonest), letters swapped or a letter doubled (1), a neighbouring key
-    or another vowel (2), anything else (3)."""
-    if len(known) == len(typed) + 1:
-        return 0
-    at = next((i for i, (a, b) in enumerate(zip(typed, known)) if a != b), len(known))
-    if len(known) == len(typed):
-        if sorted(known) == sorted(typed):
-            return 1
-        if _next_keys(typed[at], known[at]) or {typed[at], known[at]} <= _VOWELS:
-            return 2  # a neighbouring key, or a vowel heard as another ("illustrater")
-        return 3
-    extra = typed[at]  # one letter too many
-    neighbours = typed[at - 1:at] + typed[at + 1:at + 2]
-    if extra in neighbours:
-        return 1
-    # A letter struck with its neighbour; seldom at the end ("illustrate", "illustrater").
-    if at < len(known) and any(_next_keys(extra, n) for n in neighbours):
-        return 2
-    return 3
+        return self._speller.closest(word, (word, word + "s"))
 
 
 def _label_verbs(taxonomy: Taxonomy) -> frozenset[str]:
@@ -357,15 +303,3 @@ def _label_verbs(taxonomy: Taxonomy) -> frozenset[str]:
         later.update(words[1:])
     return frozenset(w for w, count in first.items()
                      if count >= _MIN_VERB_LABELS and later[w] * 4 < count)
-
-
-def _deletions_of(word: str) -> set[str]:
-    return {word[:i] + word[i + 1:] for i in range(len(word))}
-
-
-def _deletion_index(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    index: dict[str, list[str]] = {}
-    for word in words:
-        for variant in (word, *_deletions_of(word)):
-            index.setdefault(variant, []).append(word)
-    return {variant: tuple(found) for variant, found in index.items()}

@@ -27,9 +27,10 @@ from ._extract import Signal
 from ._index import (ALTERNATIVE, FUNCTION_WORDS, HIDDEN, KIND_RANK, PREFERRED,
                      LabelIndex, bag_of_stems)
 from ._model import Taxonomy
+from ._spelling import Speller
 from ._normalise import compact, normalise, spelling_key, stem, tokens
 from ._phrases import (WORD_ABBREVIATIONS, Reading, Variant, content_words, is_credential_title,
-                       names_a_subject, names_no_skill, read_phrase)
+                       names_a_subject, names_no_skill, read_phrase, written_names)
 from ._synonyms import Synonym, Synonyms, load_synonyms, term_key
 
 DEFAULT_THRESHOLD = 0.59
@@ -55,6 +56,9 @@ discern comprehend promote sell research study regulate enforce design""".split(
 _PARTICLES = frozenset("up down off over about".split())
 _SPELLING_FACTOR = 0.93
 _SHORT_NAME = 4
+# Names of this many letters or more, written as one word, are respelt as a whole.
+_MIN_RESPELT_NAME = 6
+_MAX_NAME_WORDS = 3
 # Two words are read as one when labels write them as one (its stem) this often.
 _JOINED_WORD_LABELS = 1
 # "Computer Proficiency" without its filler is one common word; an alt or hidden label
@@ -132,6 +136,12 @@ class Matcher:
             self._synonym_hits[key] = hits
             self._synonym_spellings[key] = {spelling_key(entry.term) for entry in entries}
             self._synonym_bags.setdefault(bag_of_stems(tokens(entries[0].term)), []).append(hits)
+        # Names as one word ("servicenow", "powerbi"): what a misspelt name may be read as.
+        names = dict.fromkeys(self._synonym_hits, 0)
+        for entry in self.index.entries:
+            if len(entry.key.split()) <= _MAX_NAME_WORDS and written_names(entry.text):
+                names.setdefault(compact(entry.key), 0)
+        self._name_speller = Speller(names, _MIN_RESPELT_NAME - 1)
 
     def with_taxonomy(self, taxonomy: Taxonomy) -> Matcher:
         """This matcher over `taxonomy`, which has the same skills (and other roles, say):
@@ -225,7 +235,25 @@ class Matcher:
                 hits += found
                 if tier == _EXACT_TIER:
                     return hits, candidate is reading.variants[0]
+        if not hits:
+            respelt = self._respelt_name(reading)
+            if respelt:
+                hits = self._exact_tiers(respelt, qualifier)[1]
         return hits, False
+
+    def _respelt_name(self, reading: Reading) -> Variant | None:
+        """A phrase of one written word ("ServceNow", "Dokerization") read as the known
+        name one slip away."""
+        words = reading.variants[0].words
+        if not set(range(len(words) - 1)) <= reading.glued:
+            return None
+        written = "".join(words)
+        if len(written) < _MIN_RESPELT_NAME or not written.isalpha():
+            return None
+        found = self._name_speller.closest(written)
+        if not found:
+            return None
+        return Variant((found,), _SPELLING_FACTOR, f"'{reading.phrase}' read as '{found}'")
 
     def _read_parts(self, reading: Reading) -> list[_Hit]:
         hits: list[_Hit] = []

@@ -478,3 +478,11 @@ def test_a_doubled_plural_s_is_read_as_the_plural():
     matcher = _matcher("accounts", "pivot tables")
     assert _best(matcher, "Accountss") == "accounts"
     assert _best(matcher, "Pivot Tabless") == "pivot tables"
+
+
+def test_a_misspelt_name_of_one_written_word_is_read_as_the_name():
+    synonyms = Synonyms([Synonym("ServiceNow", "use ICT ticketing system", "broader")])
+    matcher = _matcher("use ICT ticketing system", "Microsoft PowerPoint", "service now",
+                       synonyms=synonyms)
+    assert _best(matcher, "ServceNow") == "use ICT ticketing system"
+    assert _best(matcher, "MicrosoftPowerPiont") == "Microsoft PowerPoint"
