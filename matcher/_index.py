@@ -270,9 +270,10 @@ class LabelIndex:
         if word.endswith("s") and word[:-1] in self.vocabulary:
             # The plural of a known word ("apis", "kpis"), never a typo of another ("axis").
             return word[:-1]
-        if word.endswith("ss") and word[:-2] in self.vocabulary:
-            return word[:-2]  # a plural with its "s" doubled ("accountss")
-        return self._closest(word) or self._respelt(word)
+        found = self._closest(word)
+        if not found and word.endswith("ss") and word[:-2] in self.vocabulary:
+            found = word[:-2]  # a plural with its "s" doubled ("accountss")
+        return found or self._respelt(word)
 
     def _respelt(self, word: str) -> str | None:
         """A known word an unknown `word` sounds like: "ph" written "f" ("fotography",
