@@ -14,9 +14,17 @@ split's labelling policy without looking at the matcher:
   same way, without the phrases of the other sets (113, 240, 137 and 198 phrases). Each was
   first measured untouched; holdout3 and holdout5 then guided method work, while holdout4
   and holdout6 were only ever scored;
-- bench/common_tech.csv, common_business.csv, common_tech2.csv, common_business2.csv: the
-  most common tags of technical and business fields (226, 229, 180 and 180), labelled the
-  same way, each without the phrases of the sets before it; they guided synonyms-table rows.
+- bench/common_tech.csv, common_business.csv, common_tech2.csv, common_business2.csv,
+  common_tech3.csv, common_business3.csv: the most common tags of technical and business
+  fields (226, 229, 180, 180, 180 and 180), labelled the same way, each without the phrases
+  of the sets before it; bench/tools3.csv: 220 named tools and standards of job posts. They
+  guided synonyms-table rows;
+- bench/variants.csv: 200 constructed variants of common tags (misspellings, short forms,
+  spelling variants, Indian-English forms); its failures guided spelling rules;
+- bench/holdout7.csv: 220 phrases of the dev split's kinds, labelled the same way, only ever
+  scored;
+- bench/lightcast_random.csv: 220 Lightcast names drawn at random, most of them obscure
+  (medicine, engineering, finance); only ever scored.
 
 Prints top-1 accuracy on labelled rows, "none" rejection on unlabelled rows, phrases per
 second once the index is built (a cold first pass, before any phrase has been matched, and
