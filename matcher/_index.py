@@ -286,8 +286,10 @@ class LabelIndex:
         return None
 
     def _closest(self, word: str) -> str | None:
-        # A misspelt word ending in "s" lost it to the singular ("busines" gave "busine").
-        return self._speller.closest(word, (word, word + "s"))
+        # A misspelt word ending in "s" lost it to the singular ("busines" gave "busine"),
+        # and a misspelt British word kept its "s" ("optimisaton": "optimization").
+        forms = {word, word + "s", word.replace("is", "iz")}
+        return self._speller.closest(word, sorted(forms))
 
 
 def _label_verbs(taxonomy: Taxonomy) -> frozenset[str]:

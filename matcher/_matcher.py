@@ -389,18 +389,23 @@ class Matcher:
         fixes = {w: c for w, c in fixes.items() if c and w not in self.synonyms}
         words = [fixes.get(w, w) for w in variant.words]
         notes = [f"'{w}' read as '{c}'" for w, c in fixes.items()]
+        # A hyphenated word read as one ("Proof-reading") is no misspelling.
+        hyphens = reading.hyphens if variant is reading.variants[0] else frozenset()
+        respelt = bool(notes)
         for i in range(len(words) - 2, -1, -1):
             joined = words[i] + words[i + 1]
             if (len(words[i]) >= 3 and len(words[i + 1]) >= 3 and joined.isalpha()
                     and self.index.label_count(stem(joined)) >= _JOINED_WORD_LABELS):
                 notes.append(f"'{words[i]} {words[i + 1]}' read as '{joined}'")
                 words[i:i + 2] = [joined]
+                respelt = respelt or i not in hyphens
         if not notes:
             return None
         note = ", ".join(notes)
         if variant.note:
             note = f"{variant.note}, {note}"
-        return Variant(tuple(words), variant.factor * _SPELLING_FACTOR, note, variant.reduced)
+        factor = variant.factor * (_SPELLING_FACTOR if respelt else 1.0)
+        return Variant(tuple(words), factor, note, variant.reduced)
 
     def _as_name(self, word: str) -> str | None:
         corrected = self.index.correct(word)

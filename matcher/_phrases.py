@@ -102,6 +102,8 @@ class Reading:
     # Positions i of the phrase's words where word i + 1 is the same written word
     # ("Zoom" and "Info" in "ZoomInfo"): no term is spotted in part of a written word.
     glued: frozenset[int] = frozenset()
+    # Positions i of the phrase's words joined to word i + 1 by a hyphen ("Proof-reading").
+    hyphens: frozenset[int] = frozenset()
 
 
 # Job-post requirements that name no skill: years of experience ("2-4 years of experience
@@ -120,7 +122,7 @@ def names_no_skill(phrase: str) -> bool:
 def read_phrase(phrase: str) -> Reading:
     phrase = _DOMAIN_ENDING.sub("", phrase)
     head, qualifier = split_parenthetical(phrase)
-    full, glued = _written_words(phrase)
+    full, glued, hyphens = _written_words(phrase)
     variants: list[Variant] = [Variant(full, 1.0)]
     head_words = _written_words(head)[0] if qualifier else full
     if qualifier and head_words:
@@ -129,7 +131,7 @@ def read_phrase(phrase: str) -> Reading:
     parts = tuple(p for p in _PART_SEPARATORS.split(head) if p.strip())
     acronyms = written_names(phrase)
     return Reading(phrase, tuple(_unique(variants)), tokens(qualifier),
-                   parts if len(parts) > 1 else (), acronyms, glued)
+                   parts if len(parts) > 1 else (), acronyms, glued, hyphens)
 
 
 def written_names(text: str) -> frozenset[str]:
@@ -137,17 +139,24 @@ def written_names(text: str) -> frozenset[str]:
     return frozenset(t for word in _CAPITALS.findall(text) for t in tokens(word))
 
 
-def _written_words(phrase: str) -> tuple[tuple[str, ...], frozenset[int]]:
-    """The phrase's tokens, and where one written word gave several. A vendor's name
-    written as one word ("HubSpot") stays one token."""
+def _written_words(phrase: str) -> tuple[tuple[str, ...], frozenset[int], frozenset[int]]:
+    """The phrase's tokens, where one written word gave several, and where a hyphen joins
+    a word to the next ("Proof-reading"). A vendor's name written as one word ("HubSpot")
+    stays one token."""
     words: list[str] = []
     glued: set[int] = set()
+    hyphens: set[int] = set()
     # "&" is read as "and", as labels are ("R&D": "r and d").
-    for written in _WRITTEN_WORD.findall(phrase.replace("&", " & ")):
-        found = _word_tokens(written)
+    text = phrase.replace("&", " & ")
+    end = None
+    for written in _WRITTEN_WORD.finditer(text):
+        found = _word_tokens(written.group())
+        if words and found and text[end:written.start()] == "-":
+            hyphens.add(len(words) - 1)
         glued.update(range(len(words), len(words) + len(found) - 1))
         words.extend(found)
-    return tuple(words), frozenset(glued)
+        end = written.end()
+    return tuple(words), frozenset(glued), frozenset(hyphens)
 
 
 @lru_cache(maxsize=65536)

@@ -486,3 +486,22 @@ def test_a_misspelt_name_of_one_written_word_is_read_as_the_name():
                        synonyms=synonyms)
     assert _best(matcher, "ServceNow") == "use ICT ticketing system"
     assert _best(matcher, "MicrosoftPowerPiont") == "Microsoft PowerPoint"
+
+
+def test_a_hyphenated_word_is_read_as_one_at_no_cost():
+    matcher = _matcher(("proofread text", "proofreading"), "read books")
+    [hyphenated] = matcher.match("Proof-reading", limit=1)
+    [spaced] = matcher.match("Proof reading", limit=1)
+    assert hyphenated.label == spaced.label == "proofread text"
+    assert hyphenated.confidence > spaced.confidence
+
+
+def test_izing_forms_meet_their_ization_nouns():
+    synonyms = Synonyms([Synonym("data visualization", "deliver visual presentation of data")])
+    matcher = _matcher("deliver visual presentation of data", synonyms=synonyms)
+    assert _best(matcher, "Visualizing Data") == "deliver visual presentation of data"
+
+
+def test_a_misspelt_british_word_is_corrected_to_the_american_form():
+    matcher = _matcher("search engine optimisation", "search engines")
+    assert _best(matcher, "Search Engine Optimisaton") == "search engine optimisation"
