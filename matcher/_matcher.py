@@ -231,7 +231,7 @@ class Matcher:
                 if candidate is None:
                     continue
                 spelt = as_spelt if candidate is reading.variants[0] else None
-                tier, found = self._exact_tiers(candidate, qualifier, spelt)
+                tier, found = self._exact_tiers(candidate, qualifier, spelt, reading.acronyms)
                 hits += found
                 if tier == _EXACT_TIER:
                     return hits, candidate is reading.variants[0]
@@ -276,7 +276,8 @@ class Matcher:
         return hits
 
     def _exact_tiers(self, variant: Variant, qualifier: frozenset[str],
-                     spelt: str | None = None) -> tuple[int, list[_Hit]]:
+                     spelt: str | None = None, acronyms: frozenset[str] = frozenset(),
+                     ) -> tuple[int, list[_Hit]]:
         """The first tier with hits and its hits: exact label or synonym, label without
         qualifier, label without spaces, same words. `spelt` is the phrase as spelt, when
         `variant` is the phrase as written."""
@@ -309,9 +310,10 @@ class Matcher:
                 if len(bag) == 1:
                     # One stem is shared by unrelated words ("loggly" and "logic" both give
                     # "log"): a single word must also look like the label's word.
+                    alike = _one_stem_surface(key, acronyms)
                     positions = [p for p in positions
                                  if _content_key(self.index.entries[p].key) == key
-                                 or _surface(key, self.index.entries[p].key) >= _ONE_STEM_SURFACE]
+                                 or _surface(key, self.index.entries[p].key) >= alike]
                 hits = (self._label_hits(positions, key, _SAME_WORDS_CONFIDENCE, "same words")
                         or self._synonyms_in_other_words(bag, key))
         if not hits:
@@ -601,7 +603,8 @@ class Matcher:
                 if scale * _fuzzy_likeness(overlap, 100) < self.threshold:
                     continue  # below the threshold however alike the strings look
                 surface = _surface(query_key, entry.key)
-                if len(query_bag) == 1 and surface < _ONE_STEM_SURFACE:
+                if len(query_bag) == 1 and surface < _one_stem_surface(query_key,
+                                                                       reading.acronyms):
                     continue
                 score = scale * _fuzzy_likeness(overlap, surface)
                 if (len(query_bag) == 1 and len(entry.bag) > 1
@@ -699,6 +702,12 @@ def _fuzzy_likeness(overlap: float, surface: float) -> float:
 def _surface(query: str, label: str) -> float:
     """How alike two keys look, whatever the order of their words."""
     return max(fuzz.ratio(query, label), fuzz.token_sort_ratio(query, label))
+
+
+def _one_stem_surface(key: str, acronyms: frozenset[str]) -> float:
+    """How alike a label must look to a phrase of one stem: an acronym ("RAG") is another
+    word's form ("Rage") only if spelt the same."""
+    return 100 if key in acronyms else _ONE_STEM_SURFACE
 
 
 def _content_key(key: str) -> str:

@@ -505,3 +505,10 @@ def test_izing_forms_meet_their_ization_nouns():
 def test_a_misspelt_british_word_is_corrected_to_the_american_form():
     matcher = _matcher("search engine optimisation", "search engines")
     assert _best(matcher, "Search Engine Optimisaton") == "search engine optimisation"
+
+
+def test_an_acronym_is_not_read_as_a_word_spelt_otherwise():
+    matcher = _matcher("Rage", "rag doll making", "apply HACCP")
+    assert _best(matcher, "RAG") is None
+    assert _best(matcher, "rage") == "Rage"
+    assert _best(matcher, "HACCP") == "apply HACCP"
