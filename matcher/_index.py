@@ -288,7 +288,8 @@ class LabelIndex:
     def _closest(self, word: str) -> str | None:
         # A misspelt word ending in "s" lost it to the singular ("busines" gave "busine"),
         # and a misspelt British word kept its "s" ("optimisaton": "optimization").
-        forms = {word, word + "s", word.replace("is", "iz")}
+        forms = {word, word + "s"} | {f"{word[:i]}iz{word[i + 2:]}" for i in range(len(word) - 1)
+                                      if word.startswith("is", i)}
         return self._speller.closest(word, sorted(forms))
 
 

@@ -288,7 +288,7 @@ class Matcher:
         if _NOT_A_SKILL in synonym_hits and not (
                 spelt and label_hits and self._spelt_differently(spelt, key, label_positions)):
             return _EXACT_TIER, [_NOT_A_SKILL]
-        if spelt and label_hits and synonym_hits:
+        if label_hits and synonym_hits:
             label_hits, synonym_hits = self._prefer_as_spelt(spelt, key, label_positions,
                                                              label_hits, synonym_hits)
         hits = label_hits + synonym_hits
@@ -336,11 +336,16 @@ class Matcher:
         return (spelt not in self._synonym_spellings.get(compact(key), ())
                 and any(spelling_key(self.index.entries[p].text) == spelt for p in positions))
 
-    def _prefer_as_spelt(self, spelt: str, key: str, positions: list[int],
+    def _prefer_as_spelt(self, spelt: str | None, key: str, positions: list[int],
                          label_hits: list[_Hit], synonym_hits: list[_Hit],
                          ) -> tuple[list[_Hit], list[_Hit]]:
         """Labels and synonyms that match the phrase only once normalised rank below those
-        spelt as the phrase is."""
+        spelt as the phrase is. A respelt phrase (`spelt` None) is no spelling to go by:
+        the table's reading of the term comes first."""
+        if spelt is None:
+            below = max(h.confidence for h in synonym_hits)
+            meant = {h.uri for h in synonym_hits}
+            return [h if h.uri in meant else _demote(h, below) for h in label_hits], synonym_hits
         synonym_spelt = spelt in self._synonym_spellings.get(compact(key), ())
         label_spelt = [spelling_key(self.index.entries[p].text) == spelt for p in positions]
         if synonym_spelt and not any(label_spelt):

@@ -35,6 +35,12 @@ _SPELLING_WORDS = {
     "enrolment": "enrollment",
     "fulfilment": "fulfillment",
     "judgement": "judgment",
+    "orientated": "oriented",
+    # Plurals of "-is" nouns, which would otherwise be read as verbs ("analyse").
+    "analyses": "analysis",
+    "diagnoses": "diagnosis",
+    "hypotheses": "hypothesis",
+    "syntheses": "synthesis",
 }
 _SPELLING_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("isations", "izations"),
@@ -133,7 +139,8 @@ _STEM_SUFFIXES = ("izations", "ization", "izing", "izers", "izer", "ized", "izes
                   "ive", "ize", "ion", "ate", "ers", "er", "ed", "ics", "ic", "ly", "es", "e")
 _IRREGULAR_STEMS = {"analysis": "analyt", "analyze": "analyt", "analyzing": "analyt",
                     "analyzed": "analyt", "analyzer": "analyt", "analytic": "analyt",
-                    "analytical": "analyt", "analytically": "analyt", "analytics": "analyt"}
+                    "analytical": "analyt", "analytically": "analyt", "analytics": "analyt",
+                    "financial": "financ", "financially": "financ"}
 
 
 @lru_cache(maxsize=65536)

@@ -512,3 +512,24 @@ def test_an_acronym_is_not_read_as_a_word_spelt_otherwise():
     assert _best(matcher, "RAG") is None
     assert _best(matcher, "rage") == "Rage"
     assert _best(matcher, "HACCP") == "apply HACCP"
+
+
+def test_a_respelt_term_is_read_as_the_table_reads_it():
+    synonyms = Synonyms([Synonym("tensorflow", "machine learning", "broader")])
+    matcher = _matcher("machine learning", ("computer vision", "tensorflow"), synonyms=synonyms)
+    assert _best(matcher, "TensorFlow") == "machine learning"
+    assert _best(matcher, "tensorflwo") == "machine learning"
+
+
+def test_plurals_of_is_nouns_and_british_forms_meet_their_labels():
+    matcher = _matcher("apply statistical analysis techniques", "use object-oriented programming",
+                       "financial analysis", "analyse data")
+    assert _best(matcher, "Statistical Analyses") == "apply statistical analysis techniques"
+    assert _best(matcher, "Object-Orientated Programming") == "use object-oriented programming"
+    assert _best(matcher, "Finance Analysis") == "financial analysis"
+
+
+def test_a_misspelt_british_word_with_two_s_is_respelt_where_it_is_misspelt():
+    matcher = _matcher("data visualisation", "data analysis")
+    assert _best(matcher, "Data Visualisaton") == "data visualisation"
+
