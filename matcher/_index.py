@@ -39,7 +39,8 @@ FUNCTION_WORDS = frozenset(
 # Words naming the kind of thing a product is: "SAS language", "HVAC systems", "Ajax Framework"
 # are also written as the bare name.
 TYPE_WORDS = frozenset("language software tool system framework platform".split())
-GENERIC_TAILS = frozenset("technique principle method methodology activity practice theory process".split())
+GENERIC_TAILS = frozenset(
+    "technique principle method methodology activity practice theory process technology".split())
 
 # Stems seen in more labels than this are too common to block on.
 _BLOCKING_LIMIT = 4000

@@ -316,7 +316,7 @@ class Matcher:
                                  or _surface(key, self.index.entries[p].key) >= alike]
                 hits = (self._label_hits(positions, key, _SAME_WORDS_CONFIDENCE, "same words")
                         or self._synonyms_in_other_words(bag, key))
-        if not hits:
+        if not hits and not variant.reduced:  # not "learning" of "LinkedIn Learning"
             tier += 1
             hits = self._label_hits(self.index.without_tail(key), key, _SAME_WORDS_CONFIDENCE,
                                     "label less its generic last word")

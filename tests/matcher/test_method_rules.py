@@ -533,3 +533,9 @@ def test_a_misspelt_british_word_with_two_s_is_respelt_where_it_is_misspelt():
     matcher = _matcher("data visualisation", "data analysis")
     assert _best(matcher, "Data Visualisaton") == "data visualisation"
 
+
+
+def test_technology_is_a_generic_last_word_but_not_of_a_reduced_phrase():
+    matcher = _matcher("automation technology", "learning technologies")
+    assert _best(matcher, "Automation") == "automation technology"
+    assert _best(matcher, "LinkedIn Learning") is None
