@@ -17,12 +17,14 @@ split's labelling policy without looking at the matcher:
 - bench/common_tech.csv, common_business.csv, common_tech2.csv, common_business2.csv,
   common_tech3.csv, common_business3.csv: the most common tags of technical and business
   fields (226, 229, 180, 180, 180 and 180), labelled the same way, each without the phrases
-  of the sets before it; bench/tools3.csv: 220 named tools and standards of job posts. They
-  guided synonyms-table rows;
-- bench/variants.csv: 200 constructed variants of common tags (misspellings, short forms,
-  spelling variants, Indian-English forms); its failures guided spelling rules;
-- bench/holdout7.csv: 220 phrases of the dev split's kinds, labelled the same way, only ever
-  scored;
+  of the sets before it; bench/tools3.csv: 220 named tools and standards of job posts;
+  bench/common_data_ai.csv: 200 tags of data and AI job posts; bench/lightcast_top.csv: 200
+  Lightcast names of the skills job posts ask for most. They guided synonyms-table rows;
+- bench/variants.csv, variants2.csv: 200 constructed variants of common tags each
+  (misspellings, short forms, spelling variants, Indian-English forms); their failures
+  guided spelling rules;
+- bench/holdout7.csv, holdout8.csv: 220 phrases each of the dev split's kinds, labelled the
+  same way, only ever scored;
 - bench/lightcast_random.csv: 220 Lightcast names drawn at random, most of them obscure
   (medicine, engineering, finance); only ever scored.
 
