@@ -39,6 +39,8 @@ FUNCTION_WORDS = frozenset(
 # Words naming the kind of thing a product is: "SAS language", "HVAC systems", "Ajax Framework"
 # are also written as the bare name.
 TYPE_WORDS = frozenset("language software tool system framework platform".split())
+# A science or field named by one word is its general or human branch ("Physiology").
+GENERIC_HEADS = frozenset("human general medical clinical".split())
 GENERIC_TAILS = frozenset(
     "technique principle method methodology activity practice theory process technology".split())
 
@@ -144,6 +146,8 @@ class LabelIndex:
         words = entry.key.split()
         if len(words) >= 2 and words[-1] in GENERIC_TAILS:
             self._without_tail.setdefault(" ".join(words[:-1]), []).append(position)
+        elif len(words) == 2 and words[0] in GENERIC_HEADS:
+            self._without_tail.setdefault(words[1], []).append(position)
         self._compact.setdefault(compact(entry.key), []).append(position)
         if entry.bag:
             self._bags.setdefault(entry.bag, []).append(position)

@@ -539,3 +539,9 @@ def test_technology_is_a_generic_last_word_but_not_of_a_reduced_phrase():
     matcher = _matcher("automation technology", "learning technologies")
     assert _best(matcher, "Automation") == "automation technology"
     assert _best(matcher, "LinkedIn Learning") is None
+
+
+def test_a_one_word_science_answers_to_its_general_or_human_branch():
+    matcher = _matcher("general haematology", "human anatomy", "haematology equipment")
+    assert _best(matcher, "Haematology") == "general haematology"
+    assert _best(matcher, "Anatomy") == "human anatomy"
