@@ -24,6 +24,7 @@ awareness overview understanding ability familiarity familiar sound solid
 bootcamp masterclass nanodegree badge credential exam
 hands exp exposure like etc applied practical
 edition enterprise premium
+plus preferred desirable nice added advantage mastering mastery
 """)
 
 # Words that mark a phrase as a credential's title rather than a skill.

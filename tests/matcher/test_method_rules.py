@@ -545,3 +545,9 @@ def test_a_one_word_science_answers_to_its_general_or_human_branch():
     matcher = _matcher("general haematology", "human anatomy", "haematology equipment")
     assert _best(matcher, "Haematology") == "general haematology"
     assert _best(matcher, "Anatomy") == "human anatomy"
+
+
+def test_job_post_qualifiers_name_no_skill():
+    matcher = _matcher("Python (computer programming)", "plus-size fashion", "advantage")
+    assert _best(matcher, "Knowledge of Python is a plus") == "Python (computer programming)"
+    assert _best(matcher, "Mastering Python") == "Python (computer programming)"
