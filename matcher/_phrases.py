@@ -52,7 +52,7 @@ WORD_ABBREVIATIONS = {
         ("management", "mgmt mgt mngmt mgmnt"), ("administration", "admin"),
         ("development", "dev devt devp"), ("security", "sec"), ("customer", "cust"),
         ("engineering", "engg engr"), ("service", "svc svcs"), ("accounting", "acct accts acctg acctng"),
-        ("marketing", "mktg mkt"), ("communication", "comm comms"),
+        ("marketing", "mktg mkt"), ("communication", "comm comms commn"),
         ("infrastructure", "infra"), ("environment", "env"), ("configuration", "config"),
         ("authentication", "auth"), ("programming", "prog"), ("manager", "mgr"),
         ("executive", "exec"), ("government", "govt"), ("department", "dept"),
@@ -61,7 +61,7 @@ WORD_ABBREVIATIONS = {
         ("requirement", "req reqs"), ("specification", "spec specs"), ("business", "biz"),
         ("manufacturing", "mfg"), ("quality", "qlty"), ("assistant", "asst"),
         ("coordination", "coord"), ("equipment", "eqpt equip"), ("maintenance", "maint"),
-        ("project", "proj"), ("financial", "fin"),
+        ("project", "proj"), ("financial", "fin"), ("algorithm", "algo algos"),
     )
     for abbreviation in abbreviations.split()
 }

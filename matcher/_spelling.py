@@ -9,14 +9,18 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 class Speller:
     """Known words (with how often each is used), and the likeliest of them one slip away
-    from an unknown word."""
+    from an unknown word: one edit, or two letters swapped."""
 
     def __init__(self, counts: Mapping[str, int], min_length: int = 1) -> None:
         self.counts = counts
         self._deletions = _deletion_index(w for w in counts if len(w) >= min_length)
+        self._by_letters: dict[str, list[str]] = {}
+        for word in counts:
+            if len(word) >= min_length:
+                self._by_letters.setdefault("".join(sorted(word)), []).append(word)
 
     def closest(self, word: str, forms: Iterable[str] | None = None) -> str | None:
-        """The known word one edit from `word` (or from one of its `forms`) with the same
+        """The known word one slip from `word` (or from one of its `forms`) with the same
         first letter: the likeliest slip first, then the commonest word."""
         written = tuple(forms) if forms is not None else (word,)
         options: set[str] = set()
@@ -32,6 +36,12 @@ class Speller:
                      if DamerauLevenshtein.distance(form, known, score_cutoff=1) <= 1]
             if ranks:
                 close[known] = min(ranks)
+        for form in written:
+            # Two letters swapped across another ("costumer": customer, "lunix": linux).
+            for known in self._by_letters.get("".join(sorted(form)), ()):
+                if (known[0] == word[0] and known != word
+                        and sum(a != b for a, b in zip(form, known)) == 2):
+                    close[known] = min(close.get(known, 1), 1)
         if not close:
             return None
         return min(close, key=lambda w: (close[w], -self.counts[w], w))

@@ -551,3 +551,8 @@ def test_job_post_qualifiers_name_no_skill():
     matcher = _matcher("Python (computer programming)", "business analysis", "plus", "mastering")
     assert _best(matcher, "Business Analysis is a plus") == "business analysis"
     assert [m.label for m in matcher.match("Mastering Business Analysis")] == ["business analysis"]
+
+
+def test_two_letters_swapped_across_another_are_read_back():
+    matcher = _matcher("customer service", "select costumes", "operating systems")
+    assert _best(matcher, "Costumer Service") == "customer service"
