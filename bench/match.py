@@ -14,10 +14,9 @@ split's labelling policy without looking at the matcher:
   same way, without the phrases of the other sets (113, 240, 137 and 198 phrases). Each was
   first measured untouched; holdout3 and holdout5 then guided method work, while holdout4
   and holdout6 were only ever scored;
-- bench/common_tech.csv, common_business.csv, common_tech2.csv, common_business2.csv,
-  common_tech3.csv, common_business3.csv: the most common tags of technical and business
-  fields (226, 229, 180, 180, 180 and 180), labelled the same way, each without the phrases
-  of the sets before it; bench/tools3.csv: 220 named tools and standards of job posts;
+- bench/common_tech.csv, common_business.csv and common_tech2.csv ... common_business4.csv:
+  the most common tags of technical and business fields (226, 229, then 180 each), labelled
+  the same way, each without the phrases of the sets before it; bench/tools3.csv: 220 named tools and standards of job posts;
   bench/common_data_ai.csv: 200 tags of data and AI job posts; bench/lightcast_top.csv: 200
   Lightcast names of the skills job posts ask for most. They guided synonyms-table rows;
 - bench/credentials.csv: 160 titles of digital credentials and courses; it guided table
