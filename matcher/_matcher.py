@@ -27,10 +27,10 @@ from ._extract import Signal
 from ._index import (ALTERNATIVE, FUNCTION_WORDS, HIDDEN, KIND_RANK, PREFERRED,
                      LabelIndex, bag_of_stems)
 from ._model import Taxonomy
-from ._spelling import Speller
 from ._normalise import compact, normalise, spelling_key, stem, tokens
 from ._phrases import (WORD_ABBREVIATIONS, Reading, Variant, content_words, is_credential_title,
                        names_a_subject, names_no_skill, read_phrase, written_names)
+from ._spelling import Speller
 from ._synonyms import Synonym, Synonyms, load_synonyms, term_key
 
 DEFAULT_THRESHOLD = 0.59
@@ -102,9 +102,14 @@ class _Hit:
     confidence: float
     reason: str
     kind_rank: int = 0
-    # 1: a term spotted in part of the phrase; 2: a label holding every word of the phrase.
-    cover: int = 0
+    cover: int = 0  # _SPOTTED_IN_PART or _HOLDS_EVERY_WORD, or neither
 
+
+# How much of the phrase a hit explains: a term spotted in part of it, or a label holding
+# every word of it, which outranks the first.
+_SPOTTED_IN_PART = 1
+_HOLDS_EVERY_WORD = 2
+_JUST_BELOW = 0.99
 
 # Stands for a synonyms-table term that names no skill; it ends the search with no match.
 _NOT_A_SKILL = _Hit("", 0.0, "known to name no skill")
@@ -279,8 +284,9 @@ class Matcher:
                      spelt: str | None = None, acronyms: frozenset[str] = frozenset(),
                      ) -> tuple[int, list[_Hit]]:
         """The first tier with hits and its hits: exact label or synonym, label without
-        qualifier, label without spaces, same words. `spelt` is the phrase as spelt, when
-        `variant` is the phrase as written."""
+        qualifier, label without spaces, same words, label less a generic last word. `spelt`
+        is the phrase as spelt, when `variant` is the phrase as written; `acronyms` are the
+        phrase's words written in capitals."""
         key = variant.key
         label_positions = self.index.exact(key)
         label_hits = self._label_hits(label_positions, key, 1.0)
@@ -573,7 +579,7 @@ class Matcher:
             share = _SPOT_BASE + (0.95 - _SPOT_BASE) * coverage
             hits.append(_Hit(hit.uri, hit.confidence * variant.factor * share,
                              f"{hit.reason}, spotted in the phrase ({coverage:.0%} of it){note}",
-                             hit.kind_rank, 1 if coverage < 0.999 else 0))
+                             hit.kind_rank, _SPOTTED_IN_PART if coverage < 0.999 else 0))
         return hits
 
     def _explaining_weight(self, word: str) -> float:
@@ -623,7 +629,7 @@ class Matcher:
                     hits.append(_Hit(entry.uri, score,
                                      f"{entry.kind} '{entry.text}' \u2248 '{reading.phrase}' "
                                      f"(fuzzy {surface:.0f}{note})", KIND_RANK[entry.kind],
-                                     2 if whole else 0))
+                                     _HOLDS_EVERY_WORD if whole else 0))
         return hits
 
     def _holds_lightly(self, query_bag: frozenset[str], label_bag: frozenset[str]) -> bool:
@@ -692,11 +698,13 @@ class Matcher:
 
 
 def _prefer_whole(hits: list[_Hit]) -> list[_Hit]:
-    whole = max((h.confidence for h in hits if h.cover == 2), default=0.0)
+    """`hits` with terms spotted in part of the phrase ranked below the best label that
+    holds every word of it."""
+    whole = max((h.confidence for h in hits if h.cover == _HOLDS_EVERY_WORD), default=0.0)
     if not whole:
         return hits
-    return [_Hit(h.uri, min(h.confidence, whole * 0.99), h.reason, h.kind_rank)
-            if h.cover == 1 else h for h in hits]
+    return [_Hit(h.uri, min(h.confidence, whole * _JUST_BELOW), h.reason, h.kind_rank)
+            if h.cover == _SPOTTED_IN_PART else h for h in hits]
 
 
 def _fuzzy_likeness(overlap: float, surface: float) -> float:
