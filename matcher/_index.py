@@ -23,7 +23,7 @@ import numpy as np
 from ._model import Taxonomy
 from ._normalise import compact, normalise, split_parenthetical, stem, tokens
 from ._phrases import VENDOR_WORDS, written_names
-from ._spelling import Speller
+from ._spelling import Speller, slip_rank
 
 PREFERRED = "preferred label"
 ALTERNATIVE = "alt label"
@@ -58,6 +58,7 @@ _RARE_WORD_LABELS = 20
 _DOMINANCE = 20
 _MIN_RARE_CORRECTABLE_LENGTH = 5
 _MAX_REMEMBERED_CORRECTIONS = 65536
+_UNLIKELY_SLIP = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +277,8 @@ class LabelIndex:
             # The plural of a known word ("apis", "kpis"), never a typo of another ("axis").
             return word[:-1]
         found = self._closest(word)
+        if found and self.vocabulary[found] == 1 and slip_rank(word, found) >= _UNLIKELY_SLIP:
+            found = None  # a word of one label, a stray letter away: a name ("Flink")
         if not found and word.endswith("ss") and word[:-2] in self.vocabulary:
             found = word[:-2]  # a plural with its "s" doubled ("accountss")
         return found or self._respelt(word)

@@ -32,7 +32,7 @@ class Speller:
             # Typos rarely hit the first letter; requiring it avoids "docker" -> "locker".
             if known[0] != word[0] or known == word or not known.isalpha():
                 continue
-            ranks = [_slip_rank(form, known) for form in written
+            ranks = [slip_rank(form, known) for form in written
                      if DamerauLevenshtein.distance(form, known, score_cutoff=1) <= 1]
             if ranks:
                 close[known] = min(ranks)
@@ -64,7 +64,7 @@ def _next_keys(a: str, b: str) -> bool:
     return abs(row_a - row_b) <= 1 and abs(column_a - column_b) <= 1
 
 
-def _slip_rank(typed: str, known: str) -> int:
+def slip_rank(typed: str, known: str) -> int:
     """How likely a typing slip turns `known` into `typed`, one edit apart: a letter left
     out (0, the commonest), letters swapped or a letter doubled (1), a neighbouring key
     or another vowel (2), anything else (3)."""

@@ -144,7 +144,7 @@ def test_words_in_another_order_still_look_alike():
 
 
 def test_a_word_in_capitals_is_an_acronym_not_a_misspelling():
-    matcher = _matcher("use shims", "human resource management")
+    matcher = _matcher("use shims", "fit shims", "human resource management")
     assert _best(matcher, "shrm") == "use shims"  # written in lower case, a typo of "shim"
     assert _best(matcher, "SHRM") is None
 
@@ -216,7 +216,7 @@ def test_a_list_with_a_part_that_names_no_skill_and_none_that_names_one_is_no_ma
 
 
 def test_a_word_with_a_capital_inside_is_a_name_not_a_misspelling():
-    matcher = _matcher("gel permeation chromatography", "GPC")
+    matcher = _matcher("gel permeation chromatography", "GPC", "GPC columns")
     assert _best(matcher, "grpc") is not None
     assert _best(matcher, "gRPC") is None
 
@@ -556,3 +556,9 @@ def test_job_post_qualifiers_name_no_skill():
 def test_two_letters_swapped_across_another_are_read_back():
     matcher = _matcher("customer service", "select costumes", "operating systems")
     assert _best(matcher, "Costumer Service") == "customer service"
+
+
+def test_a_name_a_stray_letter_from_a_word_of_one_label_is_left_alone():
+    matcher = _matcher("flint", "excel", "excel spreadsheets")
+    assert _best(matcher, "Flink") is None
+    assert _best(matcher, "Exel") == "excel"
