@@ -21,7 +21,7 @@ split's labelling policy without looking at the matcher:
   Lightcast names of the skills job posts ask for most. They guided synonyms-table rows;
 - bench/credentials.csv: 160 titles of digital credentials and courses; it guided table
   rows for credentials and their acronyms;
-- bench/variants.csv, variants2.csv, variants3.csv: 200 constructed variants of common tags
+- bench/variants.csv ... variants4.csv: 200 constructed variants of common tags
   each (misspellings, short forms, spelling variants, Indian-English forms); each was first
   scored untouched, then its failures guided spelling rules;
 - bench/holdout7.csv, holdout8.csv: 220 phrases each of the dev split's kinds, labelled the

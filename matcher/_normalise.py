@@ -15,6 +15,8 @@ from functools import lru_cache
 _TOKEN = re.compile(r"[a-z0-9]+[+#]*")
 # "ProblemSolving" and "PowerShell" are two words; "iOS" and "ObjC" stay one.
 _CAMEL_CASE = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+_DOTTED_ACRONYM = re.compile(r"(?<![\w.])((?:[A-Za-z]\.){2,}[A-Za-z]?)\.?(?![\w.])")
+_SHORT_WORDS = frozenset("a an as at be by do go he if in is it me no of on or so to up us we".split())
 _PARENTHETICAL = re.compile(r"\(([^()]*)\)")
 _DOTNET = re.compile(r"(?<![a-z0-9])\.net\b")
 _VERSION_SUFFIX = re.compile(r"^([a-z][a-z+#]*?)(\d+(?:\.\d+)?)$")
@@ -98,8 +100,16 @@ def fold(text: str) -> str:
     return _DOTNET.sub(" dotnet", ascii_text)
 
 
+def _without_dots(match: re.Match[str]) -> str:
+    joined = match.group(1).replace(".", "")
+    # Not where the letters spell a word of their own ("B.E.", "U.S.").
+    return match.group() if joined.lower() in _SHORT_WORDS else joined
+
+
 def tokens(text: str) -> tuple[str, ...]:
-    """The normalised tokens of a text, in order."""
+    """The normalised tokens of a text, in order. An acronym written with dots ("D.B.M.S",
+    "B.E.") is one token."""
+    text = _DOTTED_ACRONYM.sub(_without_dots, text)
     return tuple(normalise_token(t) for t in _TOKEN.findall(fold(text)))
 
 

@@ -562,3 +562,10 @@ def test_a_name_a_stray_letter_from_a_word_of_one_label_is_left_alone():
     matcher = _matcher("flint", "excel", "excel spreadsheets")
     assert _best(matcher, "Flink") is None
     assert _best(matcher, "Exel") == "excel"
+
+
+def test_an_acronym_written_with_dots_is_the_acronym():
+    matcher = _matcher("DBMS", "Master of Business Administration", "be punctual")
+    assert _best(matcher, "D.B.M.S") == "DBMS"
+    # Letters that spell a word stay letters: "B.E." is no "be".
+    assert _best(matcher, "B.E.") is None
