@@ -14,7 +14,7 @@ split's labelling policy without looking at the matcher:
   same way, without the phrases of the other sets (113, 240, 137 and 198 phrases). Each was
   first measured untouched; holdout3 and holdout5 then guided method work, while holdout4
   and holdout6 were only ever scored;
-- bench/common_tech.csv, common_business.csv and common_tech2.csv ... common_business4.csv:
+- bench/common_tech.csv, common_business.csv and common_tech2.csv ... common_business5.csv:
   the most common tags of technical and business fields (226, 229, then 180 each), labelled
   the same way, each without the phrases of the sets before it; bench/tools3.csv: 220 named tools and standards of job posts;
   bench/common_data_ai.csv: 200 tags of data and AI job posts; bench/lightcast_top.csv: 200
