@@ -23,7 +23,7 @@ import numpy as np
 from ._model import Taxonomy
 from ._normalise import compact, normalise, split_parenthetical, stem, tokens
 from ._phrases import VENDOR_WORDS, written_names
-from ._spelling import Speller, slip_rank
+from ._spelling import Speller
 
 PREFERRED = "preferred label"
 ALTERNATIVE = "alt label"
@@ -253,7 +253,7 @@ class LabelIndex:
         return [(int(p), float(score)) for p, score in zip(found, scores)]
 
     def correct(self, word: str) -> str | None:
-        """The singular of a known word, or else the most frequent vocabulary word one edit
+        """The singular of a known word, or else the likeliest vocabulary word one slip
         away from an unknown `word`, if any. A rare known word is read as a neighbour that
         is far more frequent ("planing" as "planning", "assesment" as "assessment")."""
         try:
@@ -271,13 +271,14 @@ class LabelIndex:
         if count is not None:
             if count > _RARE_WORD_LABELS or len(word) < _MIN_RARE_CORRECTABLE_LENGTH:
                 return None
-            found = self._closest(word)
-            return found if found and self.vocabulary[found] >= _DOMINANCE * count else None
+            slip = self._nearest(word)
+            return slip[0] if slip and self.vocabulary[slip[0]] >= _DOMINANCE * count else None
         if word.endswith("s") and word[:-1] in self.vocabulary:
             # The plural of a known word ("apis", "kpis"), never a typo of another ("axis").
             return word[:-1]
-        found = self._closest(word)
-        if found and self.vocabulary[found] == 1 and slip_rank(word, found) >= _UNLIKELY_SLIP:
+        slip = self._nearest(word)
+        found = slip[0] if slip else None
+        if slip and self.vocabulary[found] == 1 and slip[1] >= _UNLIKELY_SLIP:
             found = None  # a word of one label, a stray letter away: a name ("Flink")
         if not found and word.endswith("ss") and word[:-2] in self.vocabulary:
             found = word[:-2]  # a plural with its "s" doubled ("accountss")
@@ -293,12 +294,12 @@ class LabelIndex:
                     return form
         return None
 
-    def _closest(self, word: str) -> str | None:
+    def _nearest(self, word: str) -> tuple[str, int] | None:
         # A misspelt word ending in "s" lost it to the singular ("busines" gave "busine"),
         # and a misspelt British word kept its "s" ("optimisaton": "optimization").
         forms = {word, word + "s"} | {f"{word[:i]}iz{word[i + 2:]}" for i in range(len(word) - 1)
                                       if word.startswith("is", i)}
-        return self._speller.closest(word, sorted(forms))
+        return self._speller.nearest(word, sorted(forms))
 
 
 def _label_verbs(taxonomy: Taxonomy) -> frozenset[str]:

@@ -144,7 +144,8 @@ def strip_version(token: str) -> str:
 
 # Suffixes removed by `stem`, longest first, so that "management", "manage" and
 # "manager" meet in "manag", and "coaching" meets "coach".
-_STEM_SUFFIXES = ("izations", "ization", "izing", "izers", "izer", "ized", "izes", "ations", "ation", "ition", "ements", "ement",
+_STEM_SUFFIXES = ("izations", "ization", "izing", "izers", "izer", "ized", "izes", "ations",
+                  "ation", "ition", "ements", "ement",
                   "ments", "ment", "ness", "ically", "ical", "ings", "ing", "ity",
                   "ive", "ize", "ion", "ate", "ers", "er", "ed", "ics", "ic", "ly", "es", "e")
 _IRREGULAR_STEMS = {"analysis": "analyt", "analyze": "analyt", "analyzing": "analyt",

@@ -51,7 +51,8 @@ WORD_ABBREVIATIONS = {
     for word, abbreviations in (
         ("management", "mgmt mgt mngmt mgmnt"), ("administration", "admin"),
         ("development", "dev devt devp"), ("security", "sec"), ("customer", "cust"),
-        ("engineering", "engg engr"), ("service", "svc svcs"), ("accounting", "acct accts acctg acctng"),
+        ("engineering", "engg engr"), ("service", "svc svcs"),
+        ("accounting", "acct accts acctg acctng"),
         ("marketing", "mktg mkt"), ("communication", "comm comms commn"),
         ("infrastructure", "infra"), ("environment", "env"), ("configuration", "config"),
         ("authentication", "auth"), ("programming", "prog"), ("manager", "mgr"),

@@ -22,6 +22,11 @@ class Speller:
     def closest(self, word: str, forms: Iterable[str] | None = None) -> str | None:
         """The known word one slip from `word` (or from one of its `forms`) with the same
         first letter: the likeliest slip first, then the commonest word."""
+        found = self.nearest(word, forms)
+        return found[0] if found else None
+
+    def nearest(self, word: str, forms: Iterable[str] | None = None) -> tuple[str, int] | None:
+        """`closest`, with the rank of its slip (see `_slip_rank`)."""
         written = tuple(forms) if forms is not None else (word,)
         options: set[str] = set()
         for form in written:
@@ -32,7 +37,7 @@ class Speller:
             # Typos rarely hit the first letter; requiring it avoids "docker" -> "locker".
             if known[0] != word[0] or known == word or not known.isalpha():
                 continue
-            ranks = [slip_rank(form, known) for form in written
+            ranks = [_slip_rank(form, known) for form in written
                      if DamerauLevenshtein.distance(form, known, score_cutoff=1) <= 1]
             if ranks:
                 close[known] = min(ranks)
@@ -44,7 +49,8 @@ class Speller:
                     close[known] = min(close.get(known, 1), 1)
         if not close:
             return None
-        return min(close, key=lambda w: (close[w], -self.counts[w], w))
+        best = min(close, key=lambda w: (close[w], -self.counts[w], w))
+        return best, close[best]
 
 
 # Where keys sit on a QWERTY keyboard: rows and their offsets.
@@ -64,7 +70,7 @@ def _next_keys(a: str, b: str) -> bool:
     return abs(row_a - row_b) <= 1 and abs(column_a - column_b) <= 1
 
 
-def slip_rank(typed: str, known: str) -> int:
+def _slip_rank(typed: str, known: str) -> int:
     """How likely a typing slip turns `known` into `typed`, one edit apart: a letter left
     out (0, the commonest), letters swapped or a letter doubled (1), a neighbouring key
     or another vowel (2), anything else (3)."""
